@@ -1,0 +1,1203 @@
+package io.github.neo4jbackup.core;
+
+import io.github.neo4jbackup.core.event.BackupListener;
+import io.github.neo4jbackup.core.internal.CountingOutputStream;
+import io.github.neo4jbackup.core.internal.RepositoryLock;
+import io.github.neo4jbackup.core.internal.SafeListener;
+import io.github.neo4jbackup.core.internal.ToolVersion;
+import io.github.neo4jbackup.core.internal.VerifyingInputStream;
+import io.github.neo4jbackup.core.manifest.Manifest;
+import io.github.neo4jbackup.core.manifest.ManifestCodec;
+import io.github.neo4jbackup.core.manifest.StoredObject;
+import io.github.neo4jbackup.core.manifest.TransformerSpec;
+import io.github.neo4jbackup.core.retention.RetentionCandidate;
+import io.github.neo4jbackup.core.retention.RetentionDecision;
+import io.github.neo4jbackup.core.retention.RetentionPlan;
+import io.github.neo4jbackup.core.retention.RetentionPolicy;
+import io.github.neo4jbackup.core.spi.BackupSource;
+import io.github.neo4jbackup.core.spi.ExportContext;
+import io.github.neo4jbackup.core.spi.GraphCounts;
+import io.github.neo4jbackup.core.spi.ObjectExistsException;
+import io.github.neo4jbackup.core.spi.ObjectInfo;
+import io.github.neo4jbackup.core.spi.ObjectKey;
+import io.github.neo4jbackup.core.spi.ObjectNotFoundException;
+import io.github.neo4jbackup.core.spi.PendingObject;
+import io.github.neo4jbackup.core.spi.RestoreSink;
+import io.github.neo4jbackup.core.spi.SourceDescription;
+import io.github.neo4jbackup.core.spi.StorageTarget;
+import io.github.neo4jbackup.core.spi.Transformer;
+import io.github.neo4jbackup.core.spi.WriteMode;
+import io.github.neo4jbackup.core.transform.TransformerRegistry;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
+
+/**
+ * The entry point: backs up a {@link BackupSource} through a chain of {@link Transformer}s into a
+ * {@link StorageTarget}, and lists, verifies, restores and prunes what is there.
+ *
+ * <pre>{@code
+ * BackupPipeline pipeline = BackupPipeline.builder()
+ *         .source(source)
+ *         .transform(Compression.zstd(3))
+ *         .target(LocalStorageTarget.of(Path.of("/var/backups/neo4j")))
+ *         .retention(RetentionPolicy.builder().keepLast(3).keepDaily(7).build())
+ *         .build();
+ * BackupResult result = pipeline.backup();
+ * }</pre>
+ *
+ * <p>A backup exists only once its data object is committed and verified and its manifest is
+ * written, last. Any failure before that aborts the data object, writes no manifest, releases the
+ * lock and throws a {@link BackupException} subtype. Retention runs only after a successful
+ * backup, under the same lock. A pipeline is immutable and thread-safe; the source, the target
+ * and their clients belong to the caller.
+ */
+public final class BackupPipeline {
+
+    private static final Logger LOG = LoggerFactory.getLogger(BackupPipeline.class);
+    private static final long PROGRESS_INTERVAL_NANOS = 250_000_000L;
+    private static final int BUFFER = 64 * 1024;
+
+    private final BackupSource source;
+    private final List<Transformer> transformers;
+    private final List<Transformer> decoders;
+    private final StorageTarget target;
+    private final KeyTemplate keyTemplate;
+    private final RetentionPolicy retention;
+    private final List<BackupListener> listeners;
+    private final BackupListener listener;
+    private final Clock clock;
+    private final Map<String, String> labels;
+    private final Map<String, String> metadata;
+    private final Duration lockStaleAfter;
+    private final Duration orphanGracePeriod;
+    private final VerifyLevel verifyAfterBackup;
+    private final String host;
+
+    private BackupPipeline(Builder b) {
+        this.source = b.source;
+        this.transformers = List.copyOf(b.transformers);
+        this.decoders = List.copyOf(b.decoders);
+        this.target = b.target;
+        this.keyTemplate = b.keyTemplate;
+        this.retention = b.retention;
+        this.listeners = List.copyOf(b.listeners);
+        this.listener = new SafeListener(this.listeners);
+        this.clock = b.clock;
+        this.labels = java.util.Collections.unmodifiableMap(new TreeMap<>(b.labels));
+        this.metadata = java.util.Collections.unmodifiableMap(new TreeMap<>(b.metadata));
+        this.lockStaleAfter = b.lockStaleAfter;
+        this.orphanGracePeriod = b.orphanGracePeriod;
+        this.verifyAfterBackup = b.verifyAfterBackup;
+        this.host = b.host != null ? b.host : localHost();
+    }
+
+    /**
+     * A new builder.
+     *
+     * @return the builder
+     */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /**
+     * A builder holding this pipeline's configuration, to make a variant.
+     *
+     * @return the builder
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder();
+        b.source = source;
+        b.transformers.addAll(transformers);
+        b.decoders.addAll(decoders);
+        b.target = target;
+        b.keyTemplate = keyTemplate;
+        b.retention = retention;
+        b.listeners.addAll(listeners);
+        b.clock = clock;
+        b.labels.putAll(labels);
+        b.metadata.putAll(metadata);
+        b.lockStaleAfter = lockStaleAfter;
+        b.orphanGracePeriod = orphanGracePeriod;
+        b.verifyAfterBackup = verifyAfterBackup;
+        b.host = host;
+        return b;
+    }
+
+    // ------------------------------------------------------------------------------------ backup
+
+    /**
+     * Runs one backup: lock, export through the transformers into a pending object, commit,
+     * verify, write the manifest, release the lock, then apply retention if configured.
+     *
+     * @return the result
+     * @throws InvalidInputException  when no source is configured or the configuration is unusable
+     * @throws LockHeldException      when another run holds the repository lock
+     * @throws SourceFailedException  when the source failed
+     * @throws StorageException       when the store failed
+     * @throws IntegrityException     when the stored object did not verify
+     */
+    public BackupResult backup() {
+        if (source == null) {
+            throw new InvalidInputException("No source configured: call source(..) on the builder to back up");
+        }
+        String database = DatabaseName.validate(source.database());
+        Instant started = clock.instant().truncatedTo(ChronoUnit.MILLIS);
+        String id = database + "-" + KeyTemplate.TIMESTAMP.format(started);
+        StringBuilder ext = new StringBuilder(source.extension());
+        for (Transformer t : transformers) {
+            ext.append('.').append(t.extension());
+        }
+        ObjectKey dataKey = keyTemplate.render(id, database, started, source.type(), ext.toString(), labels);
+        ObjectKey manifestKey = dataKey.withSuffix(Manifest.KEY_SUFFIX);
+        try (RepositoryLock lock = lock(database, "backup " + id)) {
+            listener.backupStarted(id, database, dataKey);
+            LOG.info("Backup {} of database '{}' started: {} -> {} {}", id, database, source.type(),
+                    target.describe(), dataKey);
+            try {
+                Written written = writeDataObject(id, dataKey, lock);
+                Instant finished = clock.instant();
+                Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, id, database, started, finished,
+                        new Manifest.SourceInfo(source.type(), written.description.engineVersion(),
+                                written.description.neo4jVersion(), written.description.neo4jEdition(),
+                                written.description.attributes()),
+                        ToolVersion.get(), host, transformers.stream().map(TransformerSpec::of).toList(),
+                        written.object, written.description.counts(), labels, metadata);
+                if (verifyAfterBackup == VerifyLevel.FULL) {
+                    VerifyReport report = verifyFull(manifest);
+                    if (!report.ok()) {
+                        deleteQuietly(dataKey);
+                        throw new IntegrityException("Backup " + id + " failed read-back verification and was removed: "
+                                + String.join("; ", report.problems()));
+                    }
+                }
+                writeManifest(manifest, manifestKey);
+                LOG.info("Backup {} committed: {} raw bytes, {} stored bytes in {} ({})", id,
+                        written.object.rawSize(), written.object.storedSize(), manifest.duration(), dataKey);
+                PruneResult prune = null;
+                String pruneFailure = null;
+                if (retention != null) {
+                    try {
+                        prune = pruneDatabase(database, false, lock);
+                        listener.pruned(prune);
+                    } catch (BackupException e) {
+                        pruneFailure = e.getMessage();
+                        LOG.warn("Backup {} succeeded but retention failed: {}", id, e.getMessage());
+                        listener.pruneFailed(e);
+                    }
+                }
+                BackupResult result = new BackupResult(manifest, manifestKey, prune, pruneFailure);
+                listener.backupCommitted(result);
+                return result;
+            } catch (BackupException e) {
+                LOG.error("Backup {} of database '{}' failed: {}", id, database, e.getMessage());
+                listener.backupFailed(id, e);
+                throw e;
+            }
+        }
+    }
+
+    private record Written(StoredObject object, SourceDescription description) {
+    }
+
+    private Written writeDataObject(String id, ObjectKey dataKey, RepositoryLock lock) {
+        PendingObject pending;
+        try {
+            pending = target.create(dataKey, Map.of("database", source.database(), "backup-id", id,
+                    "tool-version", ToolVersion.get()), WriteMode.CREATE_NEW);
+        } catch (IOException e) {
+            throw storageFailure("start writing " + dataKey, e);
+        }
+        try (pending) {
+            AtomicLong records = new AtomicLong();
+            ProgressReporter progress = new ProgressReporter(id, records, lock);
+            CountingOutputStream stored = new CountingOutputStream(pending.stream(), false, progress::stored);
+            CountingOutputStream raw;
+            SourceDescription description;
+            OutputStream chain = null;
+            try {
+                chain = stored;
+                for (int i = transformers.size() - 1; i >= 0; i--) {
+                    chain = transformers.get(i).encode(chain);
+                }
+                raw = new CountingOutputStream(chain, true, progress::raw);
+                description = runSource(id, raw, records, stored);
+                raw.close();
+            } catch (IOException e) {
+                if (stored.failure() != null) {
+                    throw storageFailure("write " + dataKey, stored.failure());
+                }
+                throw new SourceFailedException("Backup " + id + ": encoding the stream failed: " + e.getMessage(), e);
+            } finally {
+                closeQuietly(chain);
+            }
+            if (stored.failure() != null) {
+                throw storageFailure("write " + dataKey, stored.failure());
+            }
+            String storedSha = stored.sha256();
+            ObjectInfo info;
+            try {
+                info = pending.commit();
+            } catch (ObjectExistsException e) {
+                throw new InvalidInputException("Backup " + id + ": an object already exists under " + dataKey
+                        + " on " + target.describe() + "; two backups started in the same second, or the key "
+                        + "template '" + keyTemplate + "' is not unique per backup. Nothing was overwritten.", e);
+            } catch (IOException e) {
+                throw storageFailure("commit " + dataKey, e);
+            }
+            checkCommitted(id, dataKey, info, stored.count(), storedSha);
+            return new Written(new StoredObject(dataKey, raw.count(), stored.count(), raw.sha256(), storedSha),
+                    description);
+        }
+    }
+
+    private SourceDescription runSource(String id, OutputStream raw, AtomicLong records, CountingOutputStream stored)
+            throws IOException {
+        ExportContext context = new ExportContext() {
+            @Override
+            public void recordsExported(long delta) {
+                records.addAndGet(delta);
+            }
+
+            @Override
+            public boolean cancelled() {
+                return Thread.currentThread().isInterrupted();
+            }
+        };
+        SourceDescription description;
+        try {
+            description = source.export(new NonClosingOutputStream(raw), context);
+        } catch (BackupException e) {
+            if (stored.failure() != null && !(e instanceof SourceFailedException sf && sf.exitCode().isPresent())) {
+                throw storageFailure("write the backup of " + source.database(), stored.failure());
+            }
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            if (stored.failure() != null) {
+                throw storageFailure("write the backup of " + source.database(), stored.failure());
+            }
+            throw new SourceFailedException("Backup " + id + ": source '" + source.type() + "' failed for database '"
+                    + source.database() + "': " + e.getMessage(), e);
+        }
+        if (description == null) {
+            description = SourceDescription.of(source.type(), source.database());
+        }
+        if (!description.database().equals(source.database())) {
+            LOG.warn("Source {} described database '{}' but backs up '{}'", source.type(), description.database(),
+                    source.database());
+        }
+        return description;
+    }
+
+    private void checkCommitted(String id, ObjectKey key, ObjectInfo info, long size, String sha256) {
+        List<String> problems = new ArrayList<>();
+        if (info.size() != size) {
+            problems.add("the store reports " + info.size() + " bytes but " + size + " were written");
+        }
+        Optional<String> storedSha = info.sha256();
+        if (storedSha.isPresent() && !storedSha.get().equalsIgnoreCase(sha256)) {
+            problems.add("the store reports SHA-256 " + storedSha.get() + " but " + sha256 + " was written");
+        }
+        if (!problems.isEmpty()) {
+            deleteQuietly(key);
+            throw new IntegrityException("Backup " + id + ": the committed object " + key + " on " + target.describe()
+                    + " does not match what was written (" + String.join("; ", problems)
+                    + "); it was removed and no manifest was written. Check the store.");
+        }
+    }
+
+    private void writeManifest(Manifest manifest, ObjectKey manifestKey) {
+        byte[] json = ManifestCodec.write(manifest);
+        try (PendingObject pending = target.create(manifestKey, Map.of("backup-id", manifest.id()),
+                WriteMode.CREATE_NEW)) {
+            pending.stream().write(json);
+            ObjectInfo info = pending.commit();
+            if (info.size() != json.length) {
+                throw new IOException("the store reports " + info.size() + " bytes for the manifest but "
+                        + json.length + " were written");
+            }
+        } catch (IOException e) {
+            deleteQuietly(manifest.object().key());
+            throw storageFailure("write the manifest " + manifestKey + " (the data object was removed; "
+                    + "the backup does not exist)", e);
+        }
+    }
+
+    /** Reports progress at most every 250 ms and refreshes the lock. */
+    private final class ProgressReporter {
+        private final String id;
+        private final AtomicLong records;
+        private final RepositoryLock lock;
+        private long rawBytes;
+        private long storedBytes;
+        private long lastReport = System.nanoTime();
+
+        ProgressReporter(String id, AtomicLong records, RepositoryLock lock) {
+            this.id = id;
+            this.records = records;
+            this.lock = lock;
+        }
+
+        void raw(long total) {
+            rawBytes = total;
+            maybeReport();
+        }
+
+        void stored(long total) {
+            storedBytes = total;
+            maybeReport();
+        }
+
+        private void maybeReport() {
+            long now = System.nanoTime();
+            if (now - lastReport >= PROGRESS_INTERVAL_NANOS) {
+                lastReport = now;
+                listener.backupProgress(id, rawBytes, storedBytes, records.get());
+                lock.refreshIfDue();
+            }
+        }
+    }
+
+    // -------------------------------------------------------------------------------------- list
+
+    /**
+     * Lists the backups in the repository (those with a readable manifest), newest first. When a
+     * source is configured, only backups of its database are listed. Unreadable manifests are
+     * logged and skipped.
+     *
+     * @return the manifests
+     * @throws StorageException when the store failed
+     */
+    public List<Manifest> list() {
+        return list(source == null ? null : source.database());
+    }
+
+    /**
+     * Lists the backups of one database (or of all, with {@code null}), newest first.
+     *
+     * @param database the database, or {@code null} for all
+     * @return the manifests
+     * @throws StorageException when the store failed
+     */
+    public List<Manifest> list(String database) {
+        List<Manifest> manifests = new ArrayList<>();
+        for (ObjectInfo info : listObjects()) {
+            if (!info.key().value().endsWith(Manifest.KEY_SUFFIX)) {
+                continue;
+            }
+            Manifest m;
+            try {
+                m = readManifest(info.key());
+            } catch (IntegrityException e) {
+                LOG.warn("Skipping unreadable manifest {}: {}", info.key(), e.getMessage());
+                continue;
+            } catch (BackupNotFoundException e) {
+                continue; // deleted while listing
+            }
+            if (database == null || database.equals(m.database())) {
+                manifests.add(m);
+            }
+        }
+        manifests.sort(Comparator.comparing(Manifest::createdAt).thenComparing(Manifest::id).reversed());
+        return manifests;
+    }
+
+    /**
+     * Finds a backup by id.
+     *
+     * @param id the backup id
+     * @return its manifest
+     * @throws BackupNotFoundException when there is none
+     */
+    public Manifest find(String id) {
+        Objects.requireNonNull(id, "id");
+        return list(null).stream().filter(m -> m.id().equals(id)).findFirst()
+                .orElseThrow(() -> new BackupNotFoundException("No backup with id '" + id + "' on "
+                        + target.describe() + " under '" + keyTemplate.listingPrefix()
+                        + "'; list the backups to see the ids that exist"));
+    }
+
+    /**
+     * The newest backup (of the source's database when a source is configured).
+     *
+     * @return its manifest
+     * @throws BackupNotFoundException when there is none
+     */
+    public Manifest latest() {
+        List<Manifest> all = list();
+        if (all.isEmpty()) {
+            throw new BackupNotFoundException("No backup found on " + target.describe()
+                    + (source == null ? "" : " for database '" + source.database() + "'"));
+        }
+        return all.get(0);
+    }
+
+    private List<ObjectInfo> listObjects() {
+        try {
+            return target.listAllObjects(keyTemplate.listingPrefix());
+        } catch (IOException e) {
+            throw storageFailure("list " + keyTemplate.listingPrefix(), e);
+        } catch (UncheckedIOException e) {
+            throw storageFailure("list " + keyTemplate.listingPrefix(), e.getCause());
+        }
+    }
+
+    private Manifest readManifest(ObjectKey key) {
+        byte[] bytes;
+        try (InputStream in = target.open(key)) {
+            bytes = in.readNBytes(ManifestCodec.MAX_MANIFEST_BYTES + 1);
+        } catch (ObjectNotFoundException e) {
+            throw new BackupNotFoundException("Manifest " + key + " does not exist on " + target.describe());
+        } catch (IOException e) {
+            throw storageFailure("read the manifest " + key, e);
+        }
+        Manifest m = ManifestCodec.read(bytes, key.value());
+        if (!m.manifestKey().equals(key)) {
+            throw new IntegrityException("Manifest " + key + " describes object " + m.object().key()
+                    + " which does not belong beside it; the manifest was moved or edited");
+        }
+        return m;
+    }
+
+    // ------------------------------------------------------------------------------------ verify
+
+    /**
+     * Verifies a backup.
+     *
+     * @param id    the backup id
+     * @param level how thoroughly
+     * @return the report (never throws for a damaged backup: the report says what is wrong)
+     * @throws BackupNotFoundException when there is no such backup
+     * @throws StorageException        when the store failed in a way that is not about this backup's data
+     */
+    public VerifyReport verify(String id, VerifyLevel level) {
+        Manifest manifest = find(id);
+        VerifyReport report = level == VerifyLevel.FULL ? verifyFull(manifest) : verifyManifest(manifest);
+        if (report.ok()) {
+            LOG.info("Backup {} verified ({}) in {}", id, level, report.duration());
+        } else {
+            LOG.warn("Backup {} failed verification ({}): {}", id, level, report.problems());
+        }
+        listener.verified(report);
+        return report;
+    }
+
+    private VerifyReport verifyManifest(Manifest manifest) {
+        long start = System.nanoTime();
+        List<String> problems = new ArrayList<>();
+        ObjectKey key = manifest.object().key();
+        try {
+            Optional<ObjectInfo> info = target.stat(key);
+            if (info.isEmpty()) {
+                problems.add("data object " + key + " is missing");
+            } else {
+                if (info.get().size() != manifest.object().storedSize()) {
+                    problems.add("data object " + key + " has " + info.get().size() + " bytes but the manifest records "
+                            + manifest.object().storedSize());
+                }
+                info.get().sha256().filter(s -> !s.equalsIgnoreCase(manifest.object().storedSha256()))
+                        .ifPresent(s -> problems.add("the store records SHA-256 " + s + " for " + key
+                                + " but the manifest records " + manifest.object().storedSha256()));
+            }
+        } catch (IOException e) {
+            throw storageFailure("stat " + key, e);
+        }
+        return new VerifyReport(manifest.id(), VerifyLevel.MANIFEST, problems.isEmpty(), problems, 0, 0,
+                Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    private VerifyReport verifyFull(Manifest manifest) {
+        long start = System.nanoTime();
+        VerifyReport quick = verifyManifest(manifest);
+        if (!quick.ok()) {
+            return new VerifyReport(manifest.id(), VerifyLevel.FULL, false, quick.problems(), 0, 0,
+                    Duration.ofNanos(System.nanoTime() - start));
+        }
+        List<String> problems = new ArrayList<>();
+        long storedBytes = 0;
+        long rawBytes = 0;
+        try (DecodedStream decoded = openDecoded(manifest)) {
+            decoded.drain();
+            storedBytes = decoded.stored.count();
+            rawBytes = decoded.raw.count();
+        } catch (IntegrityException e) {
+            problems.add(e.getMessage());
+        } catch (IOException e) {
+            problems.add("backup " + manifest.id() + " could not be read or decoded: " + e.getMessage());
+        }
+        return new VerifyReport(manifest.id(), VerifyLevel.FULL, problems.isEmpty(), problems, storedBytes, rawBytes,
+                Duration.ofNanos(System.nanoTime() - start));
+    }
+
+    /** The stored object opened through both verifiers and the decoding chain. */
+    private static final class DecodedStream implements AutoCloseable {
+        final VerifyingInputStream stored;
+        final VerifyingInputStream raw;
+        private final InputStream chain;
+
+        DecodedStream(VerifyingInputStream stored, InputStream chain, VerifyingInputStream raw) {
+            this.stored = stored;
+            this.chain = chain;
+            this.raw = raw;
+        }
+
+        void drain() throws IOException {
+            raw.drain();
+            stored.drain();
+        }
+
+        @Override
+        public void close() throws IOException {
+            try {
+                raw.close();
+            } finally {
+                chain.close();
+                stored.close();
+            }
+        }
+    }
+
+    private DecodedStream openDecoded(Manifest manifest) throws IOException {
+        List<Transformer> chain = decodeChain(manifest);
+        InputStream in;
+        try {
+            in = target.open(manifest.object().key());
+        } catch (ObjectNotFoundException e) {
+            throw new IntegrityException("Data object " + manifest.object().key() + " of backup " + manifest.id()
+                    + " is missing on " + target.describe() + "; the backup cannot be restored", e);
+        }
+        VerifyingInputStream stored = new VerifyingInputStream(in, manifest.object().storedSize(),
+                manifest.object().storedSha256(), "Stored object " + manifest.object().key() + " of backup "
+                + manifest.id());
+        InputStream decoded = stored;
+        try {
+            for (int i = chain.size() - 1; i >= 0; i--) {
+                decoded = chain.get(i).decode(decoded);
+            }
+        } catch (IOException | RuntimeException e) {
+            closeQuietly(decoded);
+            throw e;
+        }
+        VerifyingInputStream raw = new VerifyingInputStream(decoded, manifest.object().rawSize(),
+                manifest.object().rawSha256(), "Decoded stream of backup " + manifest.id());
+        return new DecodedStream(stored, decoded, raw);
+    }
+
+    private List<Transformer> decodeChain(Manifest manifest) {
+        List<Transformer> configured = new ArrayList<>(decoders);
+        configured.addAll(transformers);
+        List<Transformer> chain = new ArrayList<>();
+        for (TransformerSpec spec : manifest.transformers()) {
+            chain.add(TransformerRegistry.resolve(spec.id(), spec.parameters(), configured));
+        }
+        return chain;
+    }
+
+    // ----------------------------------------------------------------------------------- restore
+
+    /**
+     * Restores a backup into a sink, verifying it first (see {@link RestoreOptions#defaults()}).
+     *
+     * @param id   the backup id
+     * @param sink where to restore
+     * @return the result
+     * @throws BackupNotFoundException when there is no such backup
+     * @throws IntegrityException      when the backup is damaged; the restore is refused
+     * @throws RestoreFailedException  when the sink failed
+     */
+    public RestoreResult restore(String id, RestoreSink sink) {
+        return restore(id, sink, RestoreOptions.defaults());
+    }
+
+    /**
+     * Restores a backup into a sink.
+     *
+     * @param id      the backup id
+     * @param sink    where to restore
+     * @param options restore options
+     * @return the result
+     * @throws BackupNotFoundException when there is no such backup
+     * @throws IntegrityException      when the backup is damaged; the restore is refused
+     * @throws RestoreFailedException  when the sink failed
+     */
+    public RestoreResult restore(String id, RestoreSink sink, RestoreOptions options) {
+        Objects.requireNonNull(sink, "sink");
+        Objects.requireNonNull(options, "options");
+        Manifest manifest = find(id);
+        try {
+            RestoreResult result = restore(manifest, sink, options);
+            listener.restoreCompleted(result);
+            return result;
+        } catch (BackupException e) {
+            LOG.error("Restore of backup {} failed: {}", id, e.getMessage());
+            listener.restoreFailed(id, e);
+            throw e;
+        }
+    }
+
+    private RestoreResult restore(Manifest manifest, RestoreSink sink, RestoreOptions options) {
+        if (!sink.accepts(manifest.source().type())) {
+            throw new InvalidInputException("Backup " + manifest.id() + " was made by engine '"
+                    + manifest.source().type() + "', which the chosen restore sink (" + sink.getClass().getSimpleName()
+                    + ") cannot restore; use the sink of that engine");
+        }
+        long start = System.nanoTime();
+        if (options.verifyFirst()) {
+            VerifyReport report = verifyFull(manifest);
+            listener.verified(report);
+            if (!report.ok()) {
+                throw new IntegrityException("Refusing to restore backup " + manifest.id() + ": "
+                        + String.join("; ", report.problems()) + ". Nothing was written to the database.");
+            }
+        }
+        RestoreSink.SinkResult sinkResult;
+        long rawBytes;
+        try (DecodedStream decoded = openDecoded(manifest)) {
+            try {
+                sinkResult = sink.restore(decoded.raw, manifest);
+            } catch (IOException | RuntimeException e) {
+                IntegrityException integrity = findIntegrity(e);
+                if (integrity != null) {
+                    throw integrity;
+                }
+                if (e instanceof BackupException be) {
+                    throw be;
+                }
+                throw new RestoreFailedException("Restore of backup " + manifest.id() + " failed in the sink: "
+                        + e.getMessage() + ". The database may hold part of the backup; restore again into an "
+                        + "empty database.", e);
+            }
+            decoded.drain();
+            rawBytes = decoded.raw.count();
+        } catch (IOException e) {
+            throw new IntegrityException("Backup " + manifest.id() + " could not be read or decoded: "
+                    + e.getMessage(), e);
+        }
+        if (sinkResult == null) {
+            sinkResult = RestoreSink.SinkResult.empty();
+        }
+        Boolean countsMatch = null;
+        if (manifest.counts().known() && sinkResult.counts().known()) {
+            countsMatch = manifest.counts().nodes() == sinkResult.counts().nodes()
+                    && manifest.counts().relationships() == sinkResult.counts().relationships();
+            if (!countsMatch) {
+                LOG.warn("Restore of backup {}: the database has {} nodes / {} relationships, the manifest records "
+                        + "{} / {}", manifest.id(), sinkResult.counts().nodes(), sinkResult.counts().relationships(),
+                        manifest.counts().nodes(), manifest.counts().relationships());
+            }
+        }
+        Duration took = Duration.ofNanos(System.nanoTime() - start);
+        LOG.info("Backup {} restored: {} bytes in {}", manifest.id(), rawBytes, took);
+        return new RestoreResult(manifest, rawBytes, took, sinkResult, countsMatch);
+    }
+
+    private static IntegrityException findIntegrity(Throwable e) {
+        Set<Throwable> seen = new HashSet<>();
+        for (Throwable t = e; t != null && seen.add(t); t = t.getCause()) {
+            if (t instanceof IntegrityException ie) {
+                return ie;
+            }
+        }
+        return null;
+    }
+
+    // ------------------------------------------------------------------------------------- prune
+
+    /**
+     * Applies the retention policy: deletes backups the policy does not keep (never the newest),
+     * data objects without a manifest older than the grace period, and leftovers of incomplete
+     * writes. With a source configured only its database is pruned; otherwise every database in
+     * the repository, each on its own.
+     *
+     * @param dryRun {@code true} to only compute the plan
+     * @return the plan (dry run) or what was done
+     * @throws InvalidInputException when no retention policy is configured
+     * @throws LockHeldException     when another run holds a database's lock
+     */
+    public PruneResult prune(boolean dryRun) {
+        if (retention == null) {
+            throw new InvalidInputException("No retention policy configured: call retention(..) on the builder, "
+                    + "e.g. RetentionPolicy.builder().keepLast(7).build()");
+        }
+        try {
+            PruneResult result;
+            if (source != null) {
+                String database = source.database();
+                if (dryRun) {
+                    result = pruneDatabase(database, true, null);
+                } else {
+                    try (RepositoryLock lock = lock(database, "prune")) {
+                        result = pruneDatabase(database, false, lock);
+                    }
+                }
+            } else {
+                Set<String> databases = new java.util.TreeSet<>();
+                list(null).forEach(m -> databases.add(m.database()));
+                List<PruneResult.Decision> decisions = new ArrayList<>();
+                List<ObjectKey> orphans = new ArrayList<>();
+                int incomplete = 0;
+                for (String database : databases) {
+                    PruneResult one;
+                    if (dryRun) {
+                        one = pruneDatabase(database, true, null);
+                    } else {
+                        try (RepositoryLock lock = lock(database, "prune")) {
+                            one = pruneDatabase(database, false, lock);
+                        }
+                    }
+                    decisions.addAll(one.decisions());
+                    orphans.addAll(one.orphans());
+                    incomplete += one.incompleteRemoved();
+                }
+                result = new PruneResult(dryRun, decisions, orphans, incomplete);
+            }
+            listener.pruned(result);
+            return result;
+        } catch (BackupException e) {
+            listener.pruneFailed(e);
+            throw e;
+        }
+    }
+
+    private PruneResult pruneDatabase(String database, boolean dryRun, RepositoryLock lock) {
+        List<ObjectInfo> objects = listObjects();
+        Map<String, Manifest> byId = new LinkedHashMap<>();
+        Set<ObjectKey> referenced = new HashSet<>();
+        for (ObjectInfo info : objects) {
+            if (!info.key().value().endsWith(Manifest.KEY_SUFFIX)) {
+                continue;
+            }
+            try {
+                Manifest m = readManifest(info.key());
+                referenced.add(m.object().key());
+                if (m.database().equals(database)) {
+                    byId.put(m.id(), m);
+                }
+            } catch (IntegrityException e) {
+                // Keep the objects of unreadable manifests: they may be someone's only copy.
+                String dataKey = info.key().value().substring(0,
+                        info.key().value().length() - Manifest.KEY_SUFFIX.length());
+                if (ObjectKey.problem(dataKey) == null) {
+                    referenced.add(ObjectKey.of(dataKey));
+                }
+                LOG.warn("Prune ignores unreadable manifest {}: {}", info.key(), e.getMessage());
+            } catch (BackupNotFoundException e) {
+                // deleted meanwhile
+            }
+        }
+        List<RetentionCandidate> candidates = byId.values().stream()
+                .map(m -> new RetentionCandidate(m.id(), m.createdAt())).toList();
+        RetentionPlan plan = retention.plan(candidates);
+        List<PruneResult.Decision> decisions = new ArrayList<>();
+        for (RetentionDecision d : plan.decisions()) {
+            Manifest m = byId.get(d.id());
+            decisions.add(new PruneResult.Decision(d.id(), database, d.createdAt(), d.keep(), d.reasons(),
+                    List.of(m.manifestKey(), m.object().key())));
+        }
+        Instant graceLimit = clock.instant().minus(orphanGracePeriod);
+        Pattern pattern = keyTemplate.keyPattern(database);
+        List<ObjectKey> orphans = new ArrayList<>();
+        for (ObjectInfo info : objects) {
+            String key = info.key().value();
+            if (key.endsWith(Manifest.KEY_SUFFIX) || referenced.contains(info.key())
+                    || !pattern.matcher(key).matches() || !info.lastModified().isBefore(graceLimit)) {
+                continue;
+            }
+            orphans.add(info.key());
+        }
+        int incomplete = 0;
+        if (!dryRun) {
+            for (PruneResult.Decision d : decisions) {
+                if (d.keep()) {
+                    continue;
+                }
+                // The manifest goes first: from then on the backup does not exist, whatever happens next.
+                delete(d.keys().get(0));
+                delete(d.keys().get(1));
+                if (lock != null) {
+                    lock.refreshIfDue();
+                }
+                LOG.info("Pruned backup {} ({})", d.id(), String.join(", ", d.reasons()));
+            }
+            for (ObjectKey orphan : orphans) {
+                delete(orphan);
+                LOG.info("Removed orphaned data object {} (no manifest, older than {})", orphan, orphanGracePeriod);
+            }
+            try {
+                incomplete = target.cleanupIncomplete(graceLimit);
+            } catch (IOException e) {
+                throw storageFailure("clean up incomplete writes", e);
+            }
+        }
+        return new PruneResult(dryRun, decisions, orphans, incomplete);
+    }
+
+    // ----------------------------------------------------------------------------------- helpers
+
+    private RepositoryLock lock(String database, String operation) {
+        ObjectKey key = ObjectKey.of(keyTemplate.listingPrefix() + "locks/" + database + ".lock");
+        String owner = System.getProperty("user.name", "unknown") + "@" + host + " (pid "
+                + ProcessHandle.current().pid() + ")";
+        return RepositoryLock.acquire(target, key, clock, lockStaleAfter, owner, operation);
+    }
+
+    private void delete(ObjectKey key) {
+        try {
+            target.delete(key);
+        } catch (IOException e) {
+            throw storageFailure("delete " + key, e);
+        }
+    }
+
+    private void deleteQuietly(ObjectKey key) {
+        try {
+            target.delete(key);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Could not remove {} after a failure: {}; prune removes it after the grace period", key,
+                    e.toString());
+        }
+    }
+
+    private StorageException storageFailure(String what, IOException e) {
+        return new StorageException("Could not " + what + " on " + target.describe() + ": " + e.getMessage(),
+                target.isRetryable(e), e);
+    }
+
+    private static void closeQuietly(AutoCloseable c) {
+        if (c == null) {
+            return;
+        }
+        try {
+            c.close();
+        } catch (Exception e) {
+            LOG.debug("Ignoring failure on close after an earlier failure: {}", e.toString());
+        }
+    }
+
+    private static String localHost() {
+        String env = System.getenv("HOSTNAME");
+        try {
+            return InetAddress.getLocalHost().getHostName();
+        } catch (IOException | RuntimeException e) {
+            return env != null && !env.isBlank() ? env : "unknown";
+        }
+    }
+
+    /**
+     * The configured source, if any.
+     *
+     * @return the source
+     */
+    public Optional<BackupSource> source() {
+        return Optional.ofNullable(source);
+    }
+
+    /**
+     * The configured target.
+     *
+     * @return the target
+     */
+    public StorageTarget target() {
+        return target;
+    }
+
+    /**
+     * The configured retention policy, if any.
+     *
+     * @return the policy
+     */
+    public Optional<RetentionPolicy> retention() {
+        return Optional.ofNullable(retention);
+    }
+
+    /**
+     * The transformer chain, in encoding order.
+     *
+     * @return the transformers
+     */
+    public List<Transformer> transformers() {
+        return transformers;
+    }
+
+    /**
+     * The key template.
+     *
+     * @return the template
+     */
+    public KeyTemplate keyTemplate() {
+        return keyTemplate;
+    }
+
+    @Override
+    public String toString() {
+        return "BackupPipeline[source=" + (source == null ? "none" : source.type() + ":" + source.database())
+                + ", transformers=" + transformers.stream().map(Transformer::describe).toList()
+                + ", target=" + target.describe() + ", keyTemplate=" + keyTemplate
+                + ", retention=" + retention + "]";
+    }
+
+    /** An output stream whose close() only flushes, so sources cannot close the chain early. */
+    private static final class NonClosingOutputStream extends java.io.FilterOutputStream {
+        NonClosingOutputStream(OutputStream out) {
+            super(out);
+        }
+
+        @Override
+        public void write(byte[] b, int off, int len) throws IOException {
+            out.write(b, off, len);
+        }
+
+        @Override
+        public void close() throws IOException {
+            out.flush();
+        }
+    }
+
+    /** Builds an immutable {@link BackupPipeline}. Not thread-safe. */
+    public static final class Builder {
+        private BackupSource source;
+        private final List<Transformer> transformers = new ArrayList<>();
+        private final List<Transformer> decoders = new ArrayList<>();
+        private StorageTarget target;
+        private KeyTemplate keyTemplate = KeyTemplate.of(KeyTemplate.DEFAULT);
+        private RetentionPolicy retention;
+        private final List<BackupListener> listeners = new ArrayList<>();
+        private Clock clock = Clock.systemUTC();
+        private final Map<String, String> labels = new TreeMap<>();
+        private final Map<String, String> metadata = new TreeMap<>();
+        private Duration lockStaleAfter = Duration.ofHours(2);
+        private Duration orphanGracePeriod = Duration.ofHours(24);
+        private VerifyLevel verifyAfterBackup = VerifyLevel.MANIFEST;
+        private String host;
+
+        private Builder() {
+        }
+
+        /**
+         * The source to back up (required for {@link #backup()}, optional otherwise).
+         *
+         * @param value the source
+         * @return this builder
+         */
+        public Builder source(BackupSource value) {
+            this.source = Objects.requireNonNull(value, "source");
+            return this;
+        }
+
+        /**
+         * Appends a transformer to the chain (applied in the order added when writing).
+         *
+         * @param value the transformer
+         * @return this builder
+         */
+        public Builder transform(Transformer value) {
+            transformers.add(Objects.requireNonNull(value, "transformer"));
+            return this;
+        }
+
+        /**
+         * Replaces the transformer chain.
+         *
+         * @param values the transformers in encoding order
+         * @return this builder
+         */
+        public Builder transformers(List<Transformer> values) {
+            transformers.clear();
+            values.forEach(this::transform);
+            return this;
+        }
+
+        /**
+         * Registers a transformer used only to decode backups whose manifest names its id (for
+         * example an encryption transformer holding the decryption key).
+         *
+         * @param value the transformer
+         * @return this builder
+         */
+        public Builder decoder(Transformer value) {
+            decoders.add(Objects.requireNonNull(value, "decoder"));
+            return this;
+        }
+
+        /**
+         * The store (required).
+         *
+         * @param value the target
+         * @return this builder
+         */
+        public Builder target(StorageTarget value) {
+            this.target = Objects.requireNonNull(value, "target");
+            return this;
+        }
+
+        /**
+         * The key template; default {@value KeyTemplate#DEFAULT}.
+         *
+         * @param value the template
+         * @return this builder
+         */
+        public Builder keyTemplate(String value) {
+            this.keyTemplate = KeyTemplate.of(value);
+            return this;
+        }
+
+        /**
+         * The retention policy applied after each backup and by {@link #prune(boolean)}.
+         *
+         * @param value the policy, or {@code null} for none
+         * @return this builder
+         */
+        public Builder retention(RetentionPolicy value) {
+            this.retention = value;
+            return this;
+        }
+
+        /**
+         * Adds a listener.
+         *
+         * @param value the listener
+         * @return this builder
+         */
+        public Builder listener(BackupListener value) {
+            listeners.add(Objects.requireNonNull(value, "listener"));
+            return this;
+        }
+
+        /**
+         * The clock (for tests and for backups stamped with another time source).
+         *
+         * @param value the clock
+         * @return this builder
+         */
+        public Builder clock(Clock value) {
+            this.clock = Objects.requireNonNull(value, "clock");
+            return this;
+        }
+
+        /**
+         * Adds a label recorded in the manifest and usable as {@code {name}} in the key template.
+         *
+         * @param name  the label name
+         * @param value the label value
+         * @return this builder
+         */
+        public Builder label(String name, String value) {
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(value, "value");
+            if (!name.matches("[A-Za-z0-9_.-]+")) {
+                throw new InvalidInputException("Invalid label name '" + name
+                        + "': use letters, digits, '_', '.' and '-'");
+            }
+            labels.put(name, value);
+            return this;
+        }
+
+        /**
+         * Adds free-form metadata recorded in the manifest (never put secrets here).
+         *
+         * @param name  the key
+         * @param value the value
+         * @return this builder
+         */
+        public Builder metadata(String name, String value) {
+            metadata.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            return this;
+        }
+
+        /**
+         * How long a lock lives without being refreshed before another run may take it over
+         * (default 2 hours). A running backup refreshes its lock while data flows.
+         *
+         * @param value the duration
+         * @return this builder
+         */
+        public Builder lockStaleAfter(Duration value) {
+            if (value == null || value.isNegative() || value.isZero()) {
+                throw new InvalidInputException("lockStaleAfter must be a positive duration");
+            }
+            this.lockStaleAfter = value;
+            return this;
+        }
+
+        /**
+         * How old a data object without a manifest must be before prune removes it (default 24 hours).
+         *
+         * @param value the duration
+         * @return this builder
+         */
+        public Builder orphanGracePeriod(Duration value) {
+            if (value == null || value.isNegative()) {
+                throw new InvalidInputException("orphanGracePeriod must not be negative");
+            }
+            this.orphanGracePeriod = value;
+            return this;
+        }
+
+        /**
+         * How a new backup is checked before its manifest is written: {@link VerifyLevel#MANIFEST}
+         * (default: size, and the stored hash where the store keeps one) or {@link VerifyLevel#FULL}
+         * (read the object back and decode it).
+         *
+         * @param value the level
+         * @return this builder
+         */
+        public Builder verifyAfterBackup(VerifyLevel value) {
+            this.verifyAfterBackup = Objects.requireNonNull(value, "verifyAfterBackup");
+            return this;
+        }
+
+        /**
+         * The host name recorded in manifests and locks (default: the local host name).
+         *
+         * @param value the host name
+         * @return this builder
+         */
+        public Builder host(String value) {
+            this.host = Objects.requireNonNull(value, "host");
+            return this;
+        }
+
+        /**
+         * Builds the pipeline.
+         *
+         * @return the pipeline
+         * @throws InvalidInputException when the configuration is incomplete or inconsistent
+         */
+        public BackupPipeline build() {
+            if (target == null) {
+                throw new InvalidInputException("No storage target configured: call target(..) on the builder, "
+                        + "e.g. LocalStorageTarget.of(Path.of(\"/var/backups/neo4j\"))");
+            }
+            keyTemplate.requireLabels(labels);
+            Set<String> ids = new HashSet<>();
+            for (Transformer t : transformers) {
+                if (!ids.add(t.id())) {
+                    LOG.debug("Transformer {} appears more than once in the chain", t.id());
+                }
+            }
+            return new BackupPipeline(this);
+        }
+    }
+}

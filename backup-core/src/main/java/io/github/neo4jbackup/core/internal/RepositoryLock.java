@@ -1,0 +1,210 @@
+package io.github.neo4jbackup.core.internal;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.neo4jbackup.core.LockHeldException;
+import io.github.neo4jbackup.core.StorageException;
+import io.github.neo4jbackup.core.spi.ObjectExistsException;
+import io.github.neo4jbackup.core.spi.ObjectKey;
+import io.github.neo4jbackup.core.spi.ObjectNotFoundException;
+import io.github.neo4jbackup.core.spi.PendingObject;
+import io.github.neo4jbackup.core.spi.StorageTarget;
+import io.github.neo4jbackup.core.spi.WriteMode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.format.DateTimeParseException;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * An exclusive lock held as an object on the target ({@code <prefix>locks/<name>.lock}) with owner,
+ * host, operation and expiry. Created with {@link WriteMode#CREATE_NEW}, so two runs cannot both
+ * create it; a lock whose expiry has passed is stale and is taken over. A holder refreshes the
+ * expiry while it works. Not API.
+ */
+public final class RepositoryLock implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(RepositoryLock.class);
+    private static final ObjectMapper MAPPER = new ObjectMapper();
+
+    private final StorageTarget target;
+    private final ObjectKey key;
+    private final Clock clock;
+    private final Duration staleAfter;
+    private final String token;
+    private final String owner;
+    private final String operation;
+    private final Instant acquiredAt;
+    private Instant lastRefresh;
+    private boolean released;
+
+    private RepositoryLock(StorageTarget target, ObjectKey key, Clock clock, Duration staleAfter, String owner,
+                           String operation) {
+        this.target = target;
+        this.key = key;
+        this.clock = clock;
+        this.staleAfter = staleAfter;
+        this.token = UUID.randomUUID().toString();
+        this.owner = owner;
+        this.operation = operation;
+        this.acquiredAt = clock.instant();
+        this.lastRefresh = acquiredAt;
+    }
+
+    /**
+     * Acquires the lock or fails with {@link LockHeldException}.
+     *
+     * @param target     the target
+     * @param key        the lock object's key
+     * @param clock      the clock
+     * @param staleAfter how long a lock lives without refresh
+     * @param owner      who takes it (user@host, pid)
+     * @param operation  what for (e.g. "backup neo4j-20251101T230000Z")
+     * @return the held lock
+     */
+    public static RepositoryLock acquire(StorageTarget target, ObjectKey key, Clock clock, Duration staleAfter,
+                                         String owner, String operation) {
+        RepositoryLock lock = new RepositoryLock(target, key, clock, staleAfter, owner, operation);
+        for (int attempt = 0; attempt < 3; attempt++) {
+            try {
+                lock.write(WriteMode.CREATE_NEW);
+                lock.confirmOwnership();
+                return lock;
+            } catch (ObjectExistsException e) {
+                Holder holder = lock.readHolder();
+                if (holder == null) {
+                    continue; // released meanwhile
+                }
+                if (holder.expiresAt.isAfter(clock.instant())) {
+                    throw new LockHeldException("The repository lock " + key + " on " + target.describe()
+                            + " is held by " + holder.owner + " for '" + holder.operation + "' since "
+                            + holder.acquiredAt + " (expires " + holder.expiresAt + "). Wait for that run to finish;"
+                            + " if it died, the lock is taken over automatically after it expires, or delete "
+                            + key + " by hand once you are sure it is not running.", holder.owner, holder.expiresAt);
+                }
+                LOG.warn("Taking over stale lock {} held by {} for '{}' (expired {})", key, holder.owner,
+                        holder.operation, holder.expiresAt);
+                try {
+                    target.delete(key);
+                } catch (IOException io) {
+                    throw storage("remove the stale lock " + key, target, io);
+                }
+            } catch (IOException e) {
+                throw storage("create the lock " + key, target, e);
+            }
+        }
+        Holder holder = lock.readHolder();
+        String who = holder == null ? "another run" : holder.owner;
+        throw new LockHeldException("Could not acquire the repository lock " + key + " on " + target.describe()
+                + ": another run keeps taking it (" + who + "). Try again later.", who,
+                holder == null ? clock.instant() : holder.expiresAt);
+    }
+
+    /**
+     * Extends the expiry if a third of the stale period has passed since the last refresh.
+     * Failures are logged, not thrown: the work goes on and the lock may expire.
+     */
+    public void refreshIfDue() {
+        Instant now = clock.instant();
+        if (released || Duration.between(lastRefresh, now).compareTo(staleAfter.dividedBy(3)) < 0) {
+            return;
+        }
+        try {
+            Holder holder = readHolder();
+            if (holder == null || !token.equals(holder.token)) {
+                LOG.warn("Lock {} is no longer held by this run (taken over by {}); another run may overlap",
+                        key, holder == null ? "nobody" : holder.owner);
+                return;
+            }
+            lastRefresh = now;
+            write(WriteMode.OVERWRITE);
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Could not refresh lock {}: {}", key, e.toString());
+        }
+    }
+
+    /** Releases the lock if this run still holds it. Never throws. */
+    @Override
+    public void close() {
+        if (released) {
+            return;
+        }
+        released = true;
+        try {
+            Holder holder = readHolder();
+            if (holder != null && token.equals(holder.token)) {
+                target.delete(key);
+            } else {
+                LOG.warn("Lock {} was not held by this run at release (holder: {})", key,
+                        holder == null ? "nobody" : holder.owner);
+            }
+        } catch (IOException | RuntimeException e) {
+            LOG.warn("Could not release lock {}: {}; it expires by itself", key, e.toString());
+        }
+    }
+
+    private void confirmOwnership() throws IOException {
+        Holder holder = readHolder();
+        if (holder == null || !token.equals(holder.token)) {
+            throw new ObjectExistsException(key);
+        }
+    }
+
+    private void write(WriteMode mode) throws IOException {
+        ObjectNode node = MAPPER.createObjectNode();
+        node.put("owner", owner);
+        node.put("operation", operation);
+        node.put("token", token);
+        node.put("acquiredAt", acquiredAt.toString());
+        node.put("expiresAt", clock.instant().plus(staleAfter).toString());
+        byte[] bytes = MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(node);
+        try (PendingObject pending = target.create(key, Map.of(), mode)) {
+            pending.stream().write(bytes);
+            pending.commit();
+        }
+    }
+
+    private Holder readHolder() {
+        byte[] bytes;
+        try (InputStream in = target.open(key)) {
+            bytes = in.readNBytes(64 * 1024);
+        } catch (ObjectNotFoundException e) {
+            return null;
+        } catch (IOException e) {
+            throw storage("read the lock " + key, target, e);
+        }
+        try {
+            JsonNode n = MAPPER.readTree(bytes);
+            return new Holder(n.path("owner").asText("unknown"), n.path("operation").asText("unknown"),
+                    n.path("token").asText(""), Instant.parse(n.path("acquiredAt").asText()),
+                    Instant.parse(n.path("expiresAt").asText()));
+        } catch (IOException | DateTimeParseException e) {
+            LOG.warn("Lock {} is unreadable; treating it as stale", key);
+            return new Holder("unknown (unreadable lock)", "unknown", "", Instant.EPOCH, Instant.EPOCH);
+        }
+    }
+
+    private static StorageException storage(String what, StorageTarget target, IOException e) {
+        return new StorageException("Could not " + what + " on " + target.describe() + ": " + e.getMessage(),
+                target.isRetryable(e), e);
+    }
+
+    /**
+     * The lock object's key.
+     *
+     * @return the key
+     */
+    public ObjectKey key() {
+        return key;
+    }
+
+    private record Holder(String owner, String operation, String token, Instant acquiredAt, Instant expiresAt) {
+    }
+}

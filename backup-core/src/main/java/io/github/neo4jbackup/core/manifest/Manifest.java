@@ -1,0 +1,118 @@
+package io.github.neo4jbackup.core.manifest;
+
+import io.github.neo4jbackup.core.spi.GraphCounts;
+import io.github.neo4jbackup.core.spi.ObjectKey;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+
+/**
+ * The record of one backup: the only source of truth for what exists and how to read it.
+ * Written last, after the data object is committed and verified. See {@code docs/manifest.md}.
+ *
+ * @param formatVersion the manifest format version ({@link #FORMAT_VERSION} when written by this library)
+ * @param id            the backup id, unique within the repository
+ * @param database      the database backed up
+ * @param createdAt     when the backup started (UTC)
+ * @param finishedAt    when the data object was committed and verified (UTC)
+ * @param source        the engine and what it reported
+ * @param toolVersion   version of neo4j-backup that wrote the backup
+ * @param host          the host that ran the backup
+ * @param transformers  the transformer chain, in encoding order
+ * @param object        the data object
+ * @param counts        entity counts where the source knew them
+ * @param labels        user labels (environment, tier); also usable in key templates
+ * @param metadata      free-form user metadata
+ */
+public record Manifest(int formatVersion, String id, String database, Instant createdAt, Instant finishedAt,
+                       SourceInfo source, String toolVersion, String host, List<TransformerSpec> transformers,
+                       StoredObject object, GraphCounts counts, Map<String, String> labels,
+                       Map<String, String> metadata) {
+
+    /** The manifest format version this library writes. */
+    public static final int FORMAT_VERSION = 1;
+
+    /** Suffix of a manifest's key: the data object's key plus this. */
+    public static final String KEY_SUFFIX = ".manifest.json";
+
+    /**
+     * Creates a manifest.
+     *
+     * @param formatVersion format version
+     * @param id            id
+     * @param database      database
+     * @param createdAt     start time
+     * @param finishedAt    commit time
+     * @param source        source info
+     * @param toolVersion   tool version
+     * @param host          host name
+     * @param transformers  chain (copied)
+     * @param object        data object
+     * @param counts        counts
+     * @param labels        labels (copied)
+     * @param metadata      metadata (copied)
+     */
+    public Manifest {
+        Objects.requireNonNull(id, "id");
+        Objects.requireNonNull(database, "database");
+        Objects.requireNonNull(createdAt, "createdAt");
+        Objects.requireNonNull(finishedAt, "finishedAt");
+        Objects.requireNonNull(source, "source");
+        Objects.requireNonNull(object, "object");
+        transformers = List.copyOf(transformers);
+        counts = counts == null ? GraphCounts.UNKNOWN : counts;
+        labels = labels == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(labels));
+        metadata = metadata == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(metadata));
+        toolVersion = toolVersion == null ? "unknown" : toolVersion;
+        host = host == null ? "unknown" : host;
+    }
+
+    /**
+     * The key of this manifest: the data object's key plus {@link #KEY_SUFFIX}.
+     *
+     * @return the manifest key
+     */
+    public ObjectKey manifestKey() {
+        return object.key().withSuffix(KEY_SUFFIX);
+    }
+
+    /**
+     * How long the backup took from start to commit.
+     *
+     * @return the duration
+     */
+    public Duration duration() {
+        return Duration.between(createdAt, finishedAt);
+    }
+
+    /**
+     * The engine and versions that produced a backup.
+     *
+     * @param type          the source type id ({@code cypher-apoc}, {@code cypher-driver}, {@code neo4j-admin})
+     * @param engineVersion engine version, or {@code null}
+     * @param neo4jVersion  Neo4j server version, or {@code null}
+     * @param neo4jEdition  Neo4j edition, or {@code null}
+     * @param attributes    further facts the source reported
+     */
+    public record SourceInfo(String type, String engineVersion, String neo4jVersion, String neo4jEdition,
+                             Map<String, String> attributes) {
+        /**
+         * Creates the record.
+         *
+         * @param type          type
+         * @param engineVersion engine version
+         * @param neo4jVersion  Neo4j version
+         * @param neo4jEdition  Neo4j edition
+         * @param attributes    attributes (copied)
+         */
+        public SourceInfo {
+            Objects.requireNonNull(type, "type");
+            attributes = attributes == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(attributes));
+        }
+    }
+}
