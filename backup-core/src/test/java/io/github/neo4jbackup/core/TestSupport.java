@@ -143,7 +143,7 @@ final class TestSupport {
     }
 
     /** A sink that hashes what it receives. */
-    static final class HashingSink implements RestoreSink {
+    static class HashingSink implements RestoreSink {
         String sha256;
         long bytes;
         boolean called;

@@ -17,7 +17,6 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -273,8 +272,7 @@ public final class ManifestCodec {
             if (!n.isObject()) {
                 throw problem(field, "is not an object");
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : n.properties()) {
                 if (!e.getValue().isValueNode() || e.getValue().isNull()) {
                     throw problem(field + "." + e.getKey(), "is not a string");
                 }
@@ -292,8 +290,7 @@ public final class ManifestCodec {
             if (!n.isObject()) {
                 throw problem(field, "is not an object");
             }
-            for (Iterator<Map.Entry<String, JsonNode>> it = n.fields(); it.hasNext(); ) {
-                Map.Entry<String, JsonNode> e = it.next();
+            for (Map.Entry<String, JsonNode> e : n.properties()) {
                 map.put(e.getKey(), size(n, e.getKey()));
             }
             return map;

@@ -83,7 +83,7 @@ class ManifestCodecTest {
         for (int i = 0; i < 5000; i++) {
             byte[] mutated = valid.clone();
             int edits = 1 + random.nextInt(4);
-            for (int e = 0; e < edits; e++) {
+            for (int e = 0; e < edits && mutated.length > 0; e++) {
                 int pos = random.nextInt(mutated.length);
                 switch (random.nextInt(3)) {
                     case 0 -> mutated[pos] = (byte) random.nextInt(256);

@@ -1,0 +1,12 @@
+/**
+ * Reusable test support for implementations of this library's SPIs.
+ *
+ * <p>{@link io.github.neo4jbackup.testkit.StorageTargetContract} is the conformance suite every
+ * {@link io.github.neo4jbackup.core.spi.StorageTarget} must pass: extend it in a JUnit 5 test,
+ * return a fresh, empty target from {@code newTarget()}, and override the hooks that describe what
+ * the target supports (metadata, cheap listings, clock tolerance).
+ *
+ * <p>This module depends on JUnit Jupiter and AssertJ at compile scope; add it with
+ * {@code <scope>test</scope>}.
+ */
+package io.github.neo4jbackup.testkit;
