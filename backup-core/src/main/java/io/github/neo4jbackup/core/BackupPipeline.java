@@ -660,7 +660,7 @@ public final class BackupPipeline {
     private RestoreResult restore(Manifest manifest, RestoreSink sink, RestoreOptions options) {
         if (!sink.accepts(manifest.source().type())) {
             throw new InvalidInputException("Backup " + manifest.id() + " was made by engine '"
-                    + manifest.source().type() + "', which the chosen restore sink (" + sink.getClass().getSimpleName()
+                    + manifest.source().type() + "', which the chosen restore sink (" + sink.getClass().getName()
                     + ") cannot restore; use the sink of that engine");
         }
         long start = System.nanoTime();
@@ -669,7 +669,7 @@ public final class BackupPipeline {
             listener.verified(report);
             if (!report.ok()) {
                 throw new IntegrityException("Refusing to restore backup " + manifest.id() + ": "
-                        + String.join("; ", report.problems()) + ". Nothing was written to the database.");
+                        + stripPeriod(String.join("; ", report.problems())) + ". Nothing was written to the database.");
             }
         }
         RestoreSink.SinkResult sinkResult;
@@ -711,6 +711,14 @@ public final class BackupPipeline {
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         LOG.info("Backup {} restored: {} bytes in {}", manifest.id(), rawBytes, took);
         return new RestoreResult(manifest, rawBytes, took, sinkResult, countsMatch);
+    }
+
+    private static String stripPeriod(String text) {
+        String t = text.strip();
+        while (t.endsWith(".")) {
+            t = t.substring(0, t.length() - 1);
+        }
+        return t;
     }
 
     private static IntegrityException findIntegrity(Throwable e) {
