@@ -1,0 +1,24 @@
+package io.github.neo4jbackup.core.spi;
+
+/**
+ * Well-known attribute names shared by sources ({@link SourceDescription#attributes()}, recorded
+ * in the manifest) and restore sinks ({@link RestoreSink.SinkResult#attributes()}), so the
+ * pipeline can compare what was backed up with what was restored.
+ */
+public final class Attributes {
+
+    /** Order-independent SHA-256 of the database content (nodes and relationships), lower-case hex. */
+    public static final String CONTENT_FINGERPRINT = "fingerprint.content";
+
+    /** SHA-256 of the normalized schema (indexes and constraints, LOOKUP indexes excluded), lower-case hex. */
+    public static final String SCHEMA_FINGERPRINT = "fingerprint.schema";
+
+    /** {@code true} when the database changed while it was exported (counts before and after differ). */
+    public static final String CHANGED_DURING_EXPORT = "consistency.changedDuringExport";
+
+    /** How consistent the export is, e.g. {@code single-read-transaction} or {@code read-committed}. */
+    public static final String CONSISTENCY = "consistency";
+
+    private Attributes() {
+    }
+}
