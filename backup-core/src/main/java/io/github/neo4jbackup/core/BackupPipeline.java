@@ -493,6 +493,11 @@ public final class BackupPipeline {
      * @throws StorageException        when the store failed in a way that is not about this backup's data
      */
     public VerifyReport verify(String id, VerifyLevel level) {
+        if (level == VerifyLevel.RESTORE) {
+            throw new InvalidInputException("Verification level RESTORE needs a scratch database: call "
+                    + "verify(id, VerifyLevel.RESTORE, scratchSink) with a restore sink that writes into a database "
+                    + "you can overwrite");
+        }
         Manifest manifest = find(id);
         VerifyReport report = level == VerifyLevel.FULL ? verifyFull(manifest) : verifyManifest(manifest);
         if (report.ok()) {
@@ -502,6 +507,89 @@ public final class BackupPipeline {
         }
         listener.verified(report);
         return report;
+    }
+
+    /**
+     * Verifies a backup; at {@link VerifyLevel#RESTORE} restores it into {@code scratchSink} (a
+     * database that may be overwritten) and compares counts and fingerprints with the manifest.
+     *
+     * @param id          the backup id
+     * @param level       how thoroughly
+     * @param scratchSink where a RESTORE-level check restores to (ignored at other levels)
+     * @return the report; a difference is listed precisely in {@link VerifyReport#problems()}
+     * @throws BackupNotFoundException when there is no such backup
+     */
+    public VerifyReport verify(String id, VerifyLevel level, RestoreSink scratchSink) {
+        if (level != VerifyLevel.RESTORE) {
+            return verify(id, level);
+        }
+        Objects.requireNonNull(scratchSink, "scratchSink");
+        Manifest manifest = find(id);
+        long start = System.nanoTime();
+        VerifyReport full = verifyFull(manifest);
+        List<String> problems = new ArrayList<>(full.problems());
+        if (full.ok()) {
+            try {
+                RestoreResult restored = restore(manifest, scratchSink, RestoreOptions.defaults().withVerifyFirst(false));
+                problems.addAll(compareWithManifest(manifest, restored.sinkResult()));
+            } catch (BackupException e) {
+                problems.add("restore into the scratch database failed: " + e.getMessage());
+            }
+        }
+        VerifyReport report = new VerifyReport(manifest.id(), VerifyLevel.RESTORE, problems.isEmpty(), problems,
+                full.storedBytes(), full.rawBytes(), Duration.ofNanos(System.nanoTime() - start));
+        if (report.ok()) {
+            LOG.info("Backup {} verified by restore in {}", id, report.duration());
+        } else {
+            LOG.warn("Backup {} failed restore verification: {}", id, report.problems());
+        }
+        listener.verified(report);
+        return report;
+    }
+
+    private static List<String> compareWithManifest(Manifest manifest, RestoreSink.SinkResult restored) {
+        List<String> problems = new ArrayList<>();
+        GraphCounts expected = manifest.counts();
+        GraphCounts actual = restored.counts();
+        if (expected.known() && actual.known()) {
+            if (expected.nodes() != actual.nodes()) {
+                problems.add("restored database has " + actual.nodes() + " nodes, the manifest records " + expected.nodes());
+            }
+            if (expected.relationships() != actual.relationships()) {
+                problems.add("restored database has " + actual.relationships() + " relationships, the manifest records "
+                        + expected.relationships());
+            }
+            compareMaps("label", expected.labels(), actual.labels(), problems);
+            compareMaps("relationship type", expected.types(), actual.types(), problems);
+        } else {
+            problems.add("counts could not be compared (the " + (expected.known() ? "restore sink" : "manifest")
+                    + " does not report them)");
+        }
+        for (String attribute : List.of(io.github.neo4jbackup.core.spi.Attributes.CONTENT_FINGERPRINT,
+                io.github.neo4jbackup.core.spi.Attributes.SCHEMA_FINGERPRINT)) {
+            String want = manifest.source().attributes().get(attribute);
+            String got = restored.attributes().get(attribute);
+            if (want != null && got != null && !want.equals(got)) {
+                problems.add(attribute + " of the restored database is " + got + ", the manifest records " + want);
+            }
+        }
+        return problems;
+    }
+
+    private static void compareMaps(String what, Map<String, Long> expected, Map<String, Long> actual,
+                                    List<String> problems) {
+        if (expected.isEmpty() || actual.isEmpty()) {
+            return;
+        }
+        Set<String> names = new java.util.TreeSet<>(expected.keySet());
+        names.addAll(actual.keySet());
+        for (String name : names) {
+            long e = expected.getOrDefault(name, 0L);
+            long a = actual.getOrDefault(name, 0L);
+            if (e != a) {
+                problems.add(what + " '" + name + "': restored " + a + ", the manifest records " + e);
+            }
+        }
     }
 
     private VerifyReport verifyManifest(Manifest manifest) {

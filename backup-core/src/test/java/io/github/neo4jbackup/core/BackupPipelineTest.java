@@ -450,4 +450,28 @@ class BackupPipelineTest {
         BackupPipeline p = pipeline(new GeneratedSource("neo4j", 1, 1)).build();
         assertThat(p.toString()).contains("generated").contains("memory:");
     }
+
+    @Test
+    void restoreLevelVerificationComparesCountsAndFingerprints() {
+        GeneratedSource source = new GeneratedSource("neo4j", 10_000, 1);
+        BackupPipeline p = pipeline(source).build();
+        BackupResult r = p.backup();
+        assertThatThrownBy(() -> p.verify(r.id(), VerifyLevel.RESTORE)).isInstanceOf(InvalidInputException.class)
+                .hasMessageContaining("scratch");
+
+        HashingSink good = new HashingSink();
+        good.reportCounts = new io.github.neo4jbackup.core.spi.GraphCounts(100, 50, Map.of("Entity", 100L),
+                Map.of("RELATES_TO", 50L));
+        VerifyReport ok = p.verify(r.id(), VerifyLevel.RESTORE, good);
+        assertThat(ok.ok()).as(ok.problems().toString()).isTrue();
+        assertThat(good.sha256).isEqualTo(source.sha256());
+
+        HashingSink bad = new HashingSink();
+        bad.reportCounts = new io.github.neo4jbackup.core.spi.GraphCounts(100, 49, Map.of("Entity", 100L),
+                Map.of("RELATES_TO", 49L));
+        VerifyReport report = p.verify(r.id(), VerifyLevel.RESTORE, bad);
+        assertThat(report.ok()).isFalse();
+        assertThat(report.problems()).anyMatch(s -> s.contains("49 relationships"))
+                .anyMatch(s -> s.contains("'RELATES_TO'"));
+    }
 }
