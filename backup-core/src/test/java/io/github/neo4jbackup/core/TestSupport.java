@@ -13,6 +13,7 @@ import io.github.neo4jbackup.core.spi.RestoreSink;
 import io.github.neo4jbackup.core.spi.SourceDescription;
 import io.github.neo4jbackup.core.spi.StorageTarget;
 import io.github.neo4jbackup.core.spi.WriteMode;
+import io.github.neo4jbackup.core.storage.ForwardingStorageTarget;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -172,19 +173,18 @@ final class TestSupport {
     }
 
     /** A target decorator that fails chosen operations. */
-    static class FaultyTarget implements StorageTarget {
-        final StorageTarget delegate;
+    static class FaultyTarget extends ForwardingStorageTarget {
         Predicate<ObjectKey> failCommit = k -> false;
         Predicate<ObjectKey> failCreate = k -> false;
         long failWriteAfter = -1;
 
         FaultyTarget(StorageTarget delegate) {
-            this.delegate = delegate;
+            super(delegate);
         }
 
         @Override
         public String describe() {
-            return "faulty:" + delegate.describe();
+            return "faulty:" + delegate().describe();
         }
 
         @Override
@@ -192,7 +192,7 @@ final class TestSupport {
             if (failCreate.test(key)) {
                 throw new IOException("simulated create failure for " + key);
             }
-            PendingObject inner = delegate.create(key, metadata, mode);
+            PendingObject inner = delegate().create(key, metadata, mode);
             OutputStream stream = new java.io.FilterOutputStream(inner.stream()) {
                 long written;
 
@@ -239,26 +239,6 @@ final class TestSupport {
                     inner.close();
                 }
             };
-        }
-
-        @Override
-        public InputStream open(ObjectKey key) throws IOException {
-            return delegate.open(key);
-        }
-
-        @Override
-        public Optional<ObjectInfo> stat(ObjectKey key) throws IOException {
-            return delegate.stat(key);
-        }
-
-        @Override
-        public ObjectPage list(String prefix, String continuationToken) throws IOException {
-            return delegate.list(prefix, continuationToken);
-        }
-
-        @Override
-        public void delete(ObjectKey key) throws IOException {
-            delegate.delete(key);
         }
     }
 }

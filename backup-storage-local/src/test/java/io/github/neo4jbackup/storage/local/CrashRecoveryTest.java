@@ -15,6 +15,7 @@ import io.github.neo4jbackup.core.spi.PendingObject;
 import io.github.neo4jbackup.core.spi.SourceDescription;
 import io.github.neo4jbackup.core.spi.StorageTarget;
 import io.github.neo4jbackup.core.spi.WriteMode;
+import io.github.neo4jbackup.core.storage.ForwardingStorageTarget;
 import io.github.neo4jbackup.core.transform.Compression;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -46,7 +47,7 @@ class CrashRecoveryTest {
             Path dir = Path.of(args[0]);
             String mode = args[1];
             StorageTarget local = LocalStorageTarget.of(dir);
-            StorageTarget target = new Delegating(local) {
+            StorageTarget target = new ForwardingStorageTarget(local) {
                 @Override
                 public PendingObject create(ObjectKey key, Map<String, String> metadata, WriteMode mode2)
                         throws IOException {
@@ -141,49 +142,5 @@ class CrashRecoveryTest {
         assertThat(next.pruneResult().orElseThrow().incompleteRemoved()).isEqualTo(1);
         assertThat(files(dir)).noneMatch(p -> p.getFileName().toString().endsWith(".tmp"));
         assertThat(pipeline.list()).hasSize(1);
-    }
-
-    /** Forwards everything to another target. */
-    static class Delegating implements StorageTarget {
-        private final StorageTarget delegate;
-
-        Delegating(StorageTarget delegate) {
-            this.delegate = delegate;
-        }
-
-        @Override
-        public String describe() {
-            return delegate.describe();
-        }
-
-        @Override
-        public PendingObject create(ObjectKey key, Map<String, String> metadata, WriteMode mode) throws IOException {
-            return delegate.create(key, metadata, mode);
-        }
-
-        @Override
-        public InputStream open(ObjectKey key) throws IOException {
-            return delegate.open(key);
-        }
-
-        @Override
-        public Optional<ObjectInfo> stat(ObjectKey key) throws IOException {
-            return delegate.stat(key);
-        }
-
-        @Override
-        public ObjectPage list(String prefix, String continuationToken) throws IOException {
-            return delegate.list(prefix, continuationToken);
-        }
-
-        @Override
-        public void delete(ObjectKey key) throws IOException {
-            delegate.delete(key);
-        }
-
-        @Override
-        public int cleanupIncomplete(java.time.Instant olderThan) throws IOException {
-            return delegate.cleanupIncomplete(olderThan);
-        }
     }
 }
