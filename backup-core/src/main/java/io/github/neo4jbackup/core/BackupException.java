@@ -6,7 +6,7 @@ package io.github.neo4jbackup.core;
  */
 public abstract sealed class BackupException extends RuntimeException
         permits InvalidInputException, SourceFailedException, StorageException, IntegrityException,
-        LockHeldException, BackupNotFoundException, RestoreFailedException {
+        LockHeldException, BackupNotFoundException, RestoreFailedException, HookFailedException {
 
     private static final long serialVersionUID = 1L;
 

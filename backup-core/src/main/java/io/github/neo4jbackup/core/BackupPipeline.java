@@ -14,6 +14,7 @@ import io.github.neo4jbackup.core.retention.RetentionCandidate;
 import io.github.neo4jbackup.core.retention.RetentionDecision;
 import io.github.neo4jbackup.core.retention.RetentionPlan;
 import io.github.neo4jbackup.core.retention.RetentionPolicy;
+import io.github.neo4jbackup.core.spi.BackupHook;
 import io.github.neo4jbackup.core.spi.BackupSource;
 import io.github.neo4jbackup.core.spi.ExportContext;
 import io.github.neo4jbackup.core.spi.GraphCounts;
@@ -94,6 +95,8 @@ public final class BackupPipeline {
     private final Duration orphanGracePeriod;
     private final VerifyLevel verifyAfterBackup;
     private final String host;
+    private final BackupHook hook;
+    private final boolean recompress;
 
     private BackupPipeline(Builder b) {
         this.source = b.source;
@@ -111,6 +114,8 @@ public final class BackupPipeline {
         this.orphanGracePeriod = b.orphanGracePeriod;
         this.verifyAfterBackup = b.verifyAfterBackup;
         this.host = b.host != null ? b.host : localHost();
+        this.hook = b.hook;
+        this.recompress = b.recompress;
     }
 
     /**
@@ -143,6 +148,8 @@ public final class BackupPipeline {
         b.orphanGracePeriod = orphanGracePeriod;
         b.verifyAfterBackup = verifyAfterBackup;
         b.host = host;
+        b.hook = hook;
+        b.recompress = recompress;
         return b;
     }
 
@@ -166,8 +173,23 @@ public final class BackupPipeline {
         String database = DatabaseName.validate(source.database());
         Instant started = clock.instant().truncatedTo(ChronoUnit.MILLIS);
         String id = database + "-" + KeyTemplate.TIMESTAMP.format(started);
-        StringBuilder ext = new StringBuilder(source.extension());
+        List<Transformer> chain = new ArrayList<>();
+        Map<String, String> pipelineAttributes = new TreeMap<>();
         for (Transformer t : transformers) {
+            if (t.compresses() && source.compressedOutput() && !recompress) {
+                pipelineAttributes.merge("compression.skipped", t.describe(), (a, b) -> a + ", " + b);
+            } else {
+                chain.add(t);
+            }
+        }
+        if (pipelineAttributes.containsKey("compression.skipped")) {
+            pipelineAttributes.put("compression.skipped.reason", "the " + source.type()
+                    + " output is already compressed");
+            LOG.info("Not compressing the output of {} again ({} skipped)", source.type(),
+                    pipelineAttributes.get("compression.skipped"));
+        }
+        StringBuilder ext = new StringBuilder(source.extension());
+        for (Transformer t : chain) {
             ext.append('.').append(t.extension());
         }
         ObjectKey dataKey = keyTemplate.render(id, database, started, source.type(), ext.toString(), labels);
@@ -177,13 +199,17 @@ public final class BackupPipeline {
             LOG.info("Backup {} of database '{}' started: {} -> {} {}", id, database, source.type(),
                     target.describe(), dataKey);
             try {
-                Written written = writeDataObject(id, dataKey, lock);
+                HookOutcome hookOutcome = new HookOutcome();
+                Written written = withHook(database, hookOutcome, () -> writeDataObject(id, dataKey, lock, chain));
+                pipelineAttributes.putAll(hookOutcome.attributes);
+                Map<String, String> attributes = new TreeMap<>(written.description.attributes());
+                attributes.putAll(pipelineAttributes);
                 Instant finished = clock.instant();
                 Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, id, database, started, finished,
                         new Manifest.SourceInfo(source.type(), written.description.engineVersion(),
                                 written.description.neo4jVersion(), written.description.neo4jEdition(),
-                                written.description.attributes()),
-                        ToolVersion.get(), host, transformers.stream().map(TransformerSpec::of).toList(),
+                                attributes),
+                        ToolVersion.get(), host, chain.stream().map(TransformerSpec::of).toList(),
                         written.object, written.description.counts(), labels, metadata);
                 if (verifyAfterBackup == VerifyLevel.FULL) {
                     VerifyReport report = verifyFull(manifest);
@@ -210,7 +236,18 @@ public final class BackupPipeline {
                 }
                 BackupResult result = new BackupResult(manifest, manifestKey, prune, pruneFailure);
                 listener.backupCommitted(result);
+                if (hookOutcome.afterFailure != null) {
+                    HookFailedException failure = new HookFailedException("Backup " + id + " is stored and verified, "
+                            + "but the " + hook.name() + " hook that brings database '" + database + "' back failed: "
+                            + hookOutcome.afterFailure.getMessage() + ". The database may still be stopped: check it now.",
+                            result, hookOutcome.afterFailure);
+                    LOG.error(failure.getMessage());
+                    listener.backupFailed(id, failure);
+                    throw failure;
+                }
                 return result;
+            } catch (HookFailedException e) {
+                throw e;
             } catch (BackupException e) {
                 LOG.error("Backup {} of database '{}' failed: {}", id, database, e.getMessage());
                 listener.backupFailed(id, e);
@@ -222,7 +259,57 @@ public final class BackupPipeline {
     private record Written(StoredObject object, SourceDescription description) {
     }
 
-    private Written writeDataObject(String id, ObjectKey dataKey, RepositoryLock lock) {
+    /** What the hook did: attributes for the manifest and a failure of afterBackup. */
+    private static final class HookOutcome {
+        final Map<String, String> attributes = new TreeMap<>();
+        IOException afterFailure;
+    }
+
+    private Written withHook(String database, HookOutcome outcome, java.util.function.Supplier<Written> export) {
+        if (hook == null) {
+            return export.get();
+        }
+        outcome.attributes.put("hook", hook.name());
+        long start = System.nanoTime();
+        boolean succeeded = false;
+        RuntimeException failure = null;
+        try {
+            try {
+                LOG.info("Running the {} hook before backing up '{}'", hook.name(), database);
+                hook.beforeBackup(database);
+            } catch (IOException e) {
+                throw new SourceFailedException("The " + hook.name() + " hook could not prepare database '" + database
+                        + "' for the backup: " + e.getMessage() + ". Nothing was backed up.", e);
+            }
+            Written written = export.get();
+            succeeded = true;
+            return written;
+        } catch (RuntimeException e) {
+            failure = e;
+            throw e;
+        } finally {
+            try {
+                LOG.info("Running the {} hook after backing up '{}'", hook.name(), database);
+                hook.afterBackup(database, succeeded);
+            } catch (IOException | RuntimeException e) {
+                IOException io = e instanceof IOException ioe ? ioe : new IOException(e.getMessage(), e);
+                LOG.error("The {} hook failed to bring database '{}' back after the backup: {}. The database may "
+                        + "still be stopped: check it now.", hook.name(), database, e.getMessage());
+                if (failure != null) {
+                    failure.addSuppressed(io);
+                } else {
+                    outcome.afterFailure = io;
+                }
+            }
+            if (hook.takesDatabaseOffline()) {
+                long ms = (System.nanoTime() - start) / 1_000_000;
+                outcome.attributes.put("downtime.ms", Long.toString(ms));
+                LOG.info("Database '{}' was unavailable for {} ms", database, ms);
+            }
+        }
+    }
+
+    private Written writeDataObject(String id, ObjectKey dataKey, RepositoryLock lock, List<Transformer> transformerChain) {
         PendingObject pending;
         try {
             pending = target.create(dataKey, Map.of("database", source.database(), "backup-id", id,
@@ -239,8 +326,8 @@ public final class BackupPipeline {
             OutputStream chain = null;
             try {
                 chain = stored;
-                for (int i = transformers.size() - 1; i >= 0; i--) {
-                    chain = transformers.get(i).encode(chain);
+                for (int i = transformerChain.size() - 1; i >= 0; i--) {
+                    chain = transformerChain.get(i).encode(chain);
                 }
                 raw = new CountingOutputStream(chain, true, progress::raw);
                 description = runSource(id, raw, records, stored);
@@ -1087,8 +1174,34 @@ public final class BackupPipeline {
         private Duration orphanGracePeriod = Duration.ofHours(24);
         private VerifyLevel verifyAfterBackup = VerifyLevel.MANIFEST;
         private String host;
+        private BackupHook hook;
+        private boolean recompress;
 
         private Builder() {
+        }
+
+        /**
+         * A hook run around the export, e.g. to stop and start a Community Edition database for
+         * an offline dump (see {@link io.github.neo4jbackup.core.hook.BackupHooks}).
+         *
+         * @param value the hook, or {@code null} for none
+         * @return this builder
+         */
+        public Builder hook(BackupHook value) {
+            this.hook = value;
+            return this;
+        }
+
+        /**
+         * Whether compressing transformers also apply to sources whose output is already
+         * compressed (default {@code false}: they are skipped, and the manifest says so).
+         *
+         * @param value {@code true} to compress anyway
+         * @return this builder
+         */
+        public Builder recompressCompressedOutput(boolean value) {
+            this.recompress = value;
+            return this;
         }
 
         /**

@@ -59,6 +59,16 @@ public interface Transformer {
     InputStream decode(InputStream in) throws IOException;
 
     /**
+     * Whether this transformer compresses (so it gains nothing on already-compressed data such as
+     * neo4j-admin dumps, and the pipeline skips it for such sources unless told otherwise).
+     *
+     * @return {@code true} for compressors
+     */
+    default boolean compresses() {
+        return false;
+    }
+
+    /**
      * A human-readable form with parameters, for example {@code zstd(level=3)}.
      *
      * @return the description

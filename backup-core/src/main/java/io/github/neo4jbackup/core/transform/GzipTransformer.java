@@ -89,6 +89,11 @@ public final class GzipTransformer implements Transformer {
      * @return the extension
      */
     @Override
+    public boolean compresses() {
+        return true;
+    }
+
+    @Override
     public String extension() {
         return EXTENSION;
     }

@@ -131,6 +131,11 @@ public final class ZstdTransformer implements Transformer {
      * @return the extension
      */
     @Override
+    public boolean compresses() {
+        return true;
+    }
+
+    @Override
     public String extension() {
         return EXTENSION;
     }
