@@ -847,6 +847,21 @@ public final class BackupPipeline {
                         + stripPeriod(String.join("; ", report.problems())) + ". Nothing was written to the database.");
             }
         }
+        String safetyId = null;
+        if (options.safetyBackup() != null) {
+            try {
+                safetyId = options.safetyBackup().backup().id();
+                LOG.info("Safety backup {} of the current database taken before restoring {}", safetyId, manifest.id());
+            } catch (HookFailedException e) {
+                safetyId = e.result().id();
+                LOG.warn("Safety backup {} is stored, but its hook failed: {}", safetyId, e.getMessage());
+            } catch (BackupException e) {
+                throw new RestoreFailedException("Refusing to restore backup " + manifest.id()
+                        + ": the safety backup of the current database failed (" + e.getMessage()
+                        + "). Nothing was changed. Fix the safety backup, or restore without one if you accept losing "
+                        + "the current data.", e);
+            }
+        }
         RestoreSink.SinkResult sinkResult;
         long rawBytes;
         try (DecodedStream decoded = openDecoded(manifest)) {
@@ -885,7 +900,7 @@ public final class BackupPipeline {
         }
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         LOG.info("Backup {} restored: {} bytes in {}", manifest.id(), rawBytes, took);
-        return new RestoreResult(manifest, rawBytes, took, sinkResult, countsMatch);
+        return new RestoreResult(manifest, rawBytes, took, sinkResult, countsMatch, safetyId);
     }
 
     private static String stripPeriod(String text) {

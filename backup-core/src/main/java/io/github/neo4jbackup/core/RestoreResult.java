@@ -14,9 +14,19 @@ import java.util.Optional;
  * @param duration    how long the restore took
  * @param sinkResult  what the sink reported
  * @param countsMatch whether the counts after restore equal the manifest's, or {@code null} when either is unknown
+ * @param safetyBackupId the id of the safety backup taken before the restore, or {@code null}
  */
 public record RestoreResult(Manifest manifest, long rawBytes, Duration duration, RestoreSink.SinkResult sinkResult,
-                            Boolean countsMatch) {
+                            Boolean countsMatch, String safetyBackupId) {
+
+    /**
+     * The safety backup taken before the restore, if one was configured.
+     *
+     * @return its id
+     */
+    public Optional<String> safetyBackup() {
+        return Optional.ofNullable(safetyBackupId);
+    }
 
     /**
      * Whether counts could be compared and matched.

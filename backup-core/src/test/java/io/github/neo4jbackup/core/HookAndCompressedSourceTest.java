@@ -171,4 +171,26 @@ class HookAndCompressedSourceTest {
         }).recompressCompressedOutput(true).build();
         assertThat(forced.backup().manifest().transformers()).hasSize(1);
     }
+
+    @Test
+    void safetyBackupIsTakenBeforeRestoreAndItsFailureStopsTheRestore() {
+        BackupPipeline p = BackupPipeline.builder().source(new GeneratedSource("neo4j", 1000, 1)).target(target).build();
+        BackupResult r = p.backup();
+        InMemoryStorageTarget safetyTarget = new InMemoryStorageTarget();
+        BackupPipeline safety = BackupPipeline.builder().source(new GeneratedSource("neo4j", 500, 2)).target(safetyTarget)
+                .build();
+        HashingSink sink = new HashingSink();
+        RestoreResult restored = p.restore(r.id(), sink, RestoreOptions.defaults().withSafetyBackup(safety));
+        assertThat(restored.safetyBackup()).isPresent();
+        assertThat(safety.list()).extracting(m -> m.id()).containsExactly(restored.safetyBackup().get());
+
+        GeneratedSource broken = new GeneratedSource("neo4j", 500, 2);
+        broken.failAfter = 1;
+        BackupPipeline failingSafety = BackupPipeline.builder().source(broken).target(new InMemoryStorageTarget()).build();
+        HashingSink untouched = new HashingSink();
+        assertThatThrownBy(() -> p.restore(r.id(), untouched, RestoreOptions.defaults().withSafetyBackup(failingSafety)))
+                .isInstanceOf(RestoreFailedException.class).hasMessageContaining("safety backup")
+                .hasMessageContaining("Nothing was changed");
+        assertThat(untouched.called).isFalse();
+    }
 }
