@@ -1,0 +1,211 @@
+package io.github.neo4jbackup.export.cypher.fingerprint;
+
+import io.github.neo4jbackup.core.spi.Attributes;
+import io.github.neo4jbackup.export.cypher.schema.DatabaseSchema;
+import io.github.neo4jbackup.export.cypher.schema.SchemaReader;
+import org.neo4j.driver.AccessMode;
+import org.neo4j.driver.Driver;
+import org.neo4j.driver.NotificationConfig;
+import org.neo4j.driver.Record;
+import org.neo4j.driver.Result;
+import org.neo4j.driver.Session;
+import org.neo4j.driver.SessionConfig;
+import org.neo4j.driver.Transaction;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.Objects;
+import java.util.Optional;
+
+/**
+ * The fingerprints of a whole database: its content ({@link ContentFingerprint}, see
+ * {@link GraphFingerprinter} for the definition) and its schema ({@link DatabaseSchema#fingerprint()}).
+ *
+ * @param content the content fingerprint
+ * @param schema  the schema fingerprint (lower-case hex SHA-256)
+ */
+public record GraphFingerprint(ContentFingerprint content, String schema) {
+
+    /**
+     * Creates the value.
+     *
+     * @param content content fingerprint
+     * @param schema  schema fingerprint
+     */
+    public GraphFingerprint {
+        Objects.requireNonNull(content, "content");
+        Objects.requireNonNull(schema, "schema");
+    }
+
+    /**
+     * The two fingerprints under their well-known attribute names
+     * ({@link Attributes#CONTENT_FINGERPRINT}, {@link Attributes#SCHEMA_FINGERPRINT}).
+     *
+     * @return the attributes
+     */
+    public Map<String, String> attributes() {
+        return Map.of(Attributes.CONTENT_FINGERPRINT, content.hex(), Attributes.SCHEMA_FINGERPRINT, schema);
+    }
+
+    /**
+     * Fingerprints a database with default options.
+     *
+     * @param driver   the driver (owned by the caller)
+     * @param database the database
+     * @return the fingerprints
+     * @throws IOException when the temporary file cannot be written
+     * @see #compute(Driver, String, Options)
+     */
+    public static GraphFingerprint compute(Driver driver, String database) throws IOException {
+        return compute(driver, database, Options.defaults());
+    }
+
+    /**
+     * Fingerprints a database: reads the schema, streams {@code MATCH (n) RETURN id(n), labels(n),
+     * properties(n)} and then {@code MATCH (a)-[r]->(b) RETURN id(a), id(b), type(r), properties(r)},
+     * all in one read transaction (so ids are consistent and, where the server isolates reads, the
+     * view is), feeding a {@link GraphFingerprinter}. Driver exceptions are not wrapped.
+     *
+     * @param driver   the driver (owned by the caller)
+     * @param database the database
+     * @param options  fetch size and temporary directory
+     * @return the fingerprints
+     * @throws IOException when the temporary file cannot be written
+     */
+    public static GraphFingerprint compute(Driver driver, String database, Options options) throws IOException {
+        Objects.requireNonNull(driver, "driver");
+        Objects.requireNonNull(database, "database");
+        Objects.requireNonNull(options, "options");
+        SessionConfig config = SessionConfig.builder().withDatabase(database).withDefaultAccessMode(AccessMode.READ)
+                .withFetchSize(options.fetchSize())
+                .withNotificationConfig(NotificationConfig.disableAllConfig()) // id() is deprecated; no noise
+                .build();
+        try (Session session = driver.session(config);
+             Transaction tx = session.beginTransaction();
+             GraphFingerprinter fp = options.tempDirectory().map(GraphFingerprinter::open)
+                     .orElseGet(GraphFingerprinter::open)) {
+            DatabaseSchema schema = SchemaReader.read(tx, database);
+            Result nodes = tx.run("MATCH (n) RETURN id(n) AS id, labels(n) AS labels, properties(n) AS props");
+            while (nodes.hasNext()) {
+                Record r = nodes.next();
+                fp.node(r.get(0).asLong(), r.get(1), r.get(2));
+            }
+            Result rels = tx.run("MATCH (a)-[r]->(b) RETURN id(a) AS a, id(b) AS b, type(r) AS type, properties(r) AS props");
+            while (rels.hasNext()) {
+                Record r = rels.next();
+                fp.relationship(r.get(0).asLong(), r.get(1).asLong(), r.get(2).asString(), r.get(3));
+            }
+            ContentFingerprint content = fp.finish();
+            tx.commit();
+            return new GraphFingerprint(content, schema.fingerprint());
+        } catch (UncheckedIOException e) {
+            throw e.getCause();
+        }
+    }
+
+    /** How {@link #compute(Driver, String, Options)} reads. Immutable; build with {@link #builder()}. */
+    public static final class Options {
+        private static final Options DEFAULTS = builder().build();
+
+        private final int fetchSize;
+        private final Path tempDirectory;
+
+        private Options(Builder b) {
+            this.fetchSize = b.fetchSize;
+            this.tempDirectory = b.tempDirectory;
+        }
+
+        /**
+         * The defaults: fetch size 2000, the system temporary directory.
+         *
+         * @return the defaults
+         */
+        public static Options defaults() {
+            return DEFAULTS;
+        }
+
+        /**
+         * A new builder with the defaults.
+         *
+         * @return the builder
+         */
+        public static Builder builder() {
+            return new Builder();
+        }
+
+        /**
+         * A builder with this object's values.
+         *
+         * @return the builder
+         */
+        public Builder toBuilder() {
+            Builder b = new Builder();
+            b.fetchSize = fetchSize;
+            b.tempDirectory = tempDirectory;
+            return b;
+        }
+
+        /**
+         * Records the driver fetches per batch.
+         *
+         * @return the fetch size
+         */
+        public int fetchSize() {
+            return fetchSize;
+        }
+
+        /**
+         * Where the temporary node fingerprint file goes; empty for {@code java.io.tmpdir}.
+         *
+         * @return the directory
+         */
+        public Optional<Path> tempDirectory() {
+            return Optional.ofNullable(tempDirectory);
+        }
+
+        /** Builds {@link Options}. */
+        public static final class Builder {
+            private int fetchSize = 2000;
+            private Path tempDirectory;
+
+            private Builder() {
+            }
+
+            /**
+             * Records fetched per batch (default 2000).
+             *
+             * @param fetchSize a positive number
+             * @return this builder
+             */
+            public Builder fetchSize(int fetchSize) {
+                if (fetchSize <= 0) {
+                    throw new IllegalArgumentException("fetchSize must be positive, got " + fetchSize);
+                }
+                this.fetchSize = fetchSize;
+                return this;
+            }
+
+            /**
+             * Directory for the temporary file (32 bytes per node id, sparse).
+             *
+             * @param tempDirectory the directory, or {@code null} for {@code java.io.tmpdir}
+             * @return this builder
+             */
+            public Builder tempDirectory(Path tempDirectory) {
+                this.tempDirectory = tempDirectory;
+                return this;
+            }
+
+            /**
+             * Builds the options.
+             *
+             * @return the options
+             */
+            public Options build() {
+                return new Options(this);
+            }
+        }
+    }
+}
