@@ -1,0 +1,359 @@
+package io.github.neo4jbackup.export.admin;
+
+import io.github.neo4jbackup.core.BackupPipeline;
+import io.github.neo4jbackup.core.BackupResult;
+import io.github.neo4jbackup.core.IntegrityException;
+import io.github.neo4jbackup.core.RestoreOptions;
+import io.github.neo4jbackup.core.RestoreResult;
+import io.github.neo4jbackup.core.SourceFailedException;
+import io.github.neo4jbackup.core.hook.BackupHooks;
+import io.github.neo4jbackup.core.manifest.Manifest;
+import io.github.neo4jbackup.core.transform.Compression;
+import io.github.neo4jbackup.storage.local.LocalStorageTarget;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.neo4j.driver.AuthTokens;
+import org.neo4j.driver.Config;
+import org.neo4j.driver.Driver;
+import org.neo4j.driver.GraphDatabase;
+import org.neo4j.driver.Session;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZonedDateTime;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.logging.Level;
+import java.util.stream.Stream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.junit.jupiter.api.Assumptions.assumeFalse;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+/**
+ * The real tools: a Neo4j 5.26.30 Community server and neo4j-admin, built from Maven Central jars by
+ * this module's build (see {@link Neo4jHome}). A server with a Graphiti-like graph (entities with
+ * 384-d embeddings in a vector index, episodes, relationships with zoned datetimes, a uniqueness
+ * constraint, range and fulltext indexes) is stopped by a hook, dumped through the pipeline into
+ * local storage, started again by the hook; the dump is loaded into a second home, which is started
+ * and compared. Then a damaged backup is refused, and a safety backup is taken before a restore and
+ * restored after the restore failed.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class RealNeo4jAdminTest {
+
+    private static final int ENTITIES = 2000;
+    private static final int EPISODES = 1000;
+    private static final int DIMENSIONS = 384;
+
+    private Path work;
+    private Neo4jHome a;
+    private Neo4jHome b;
+    private GraphSnapshot expected;
+    private List<Double> query;
+    private BackupPipeline pipeline;
+    private BackupResult backup;
+    private final Map<String, String> figures = new LinkedHashMap<>();
+    private long stopMillis;
+    private long startMillis;
+
+    @BeforeAll
+    void startServerWithData() throws Exception {
+        assumeFalse(Boolean.getBoolean("neo4j.it.skip"), "neo4j-home.skip is set");
+        Path lib = Path.of(System.getProperty("neo4j.home.lib", "target/neo4j-home/lib"));
+        Neo4jHome.requireLib(lib);
+        java.util.logging.Logger.getLogger("org.neo4j.driver").setLevel(Level.WARNING);
+        work = Path.of("target", "real-neo4j-admin", Long.toString(System.currentTimeMillis())).toAbsolutePath();
+        a = Neo4jHome.create(work.resolve("home-a"), lib);
+        b = Neo4jHome.create(work.resolve("home-b"), lib);
+        long t0 = System.nanoTime();
+        a.start();
+        figures.put("server.start.first.ms", Long.toString(ms(t0)));
+        long t1 = System.nanoTime();
+        query = createGraph(a);
+        figures.put("data.create.ms", Long.toString(ms(t1)));
+        try (Driver driver = driver(a)) {
+            expected = GraphSnapshot.of(driver, query);
+        }
+        assertThat(expected.nodes()).isEqualTo(ENTITIES + EPISODES);
+        assertThat(expected.indexes()).anyMatch(i -> i.startsWith("entity_embedding|VECTOR|NODE") && i.endsWith("ONLINE"));
+        assertThat(expected.vectorQuery()).hasSize(5);
+        pipeline = BackupPipeline.builder()
+                .source(AdminDumpSource.of(a.admin(), "neo4j"))
+                .transform(Compression.zstd())
+                .target(LocalStorageTarget.of(work.resolve("repository")))
+                .build();
+    }
+
+    @AfterAll
+    void stopServers() throws IOException {
+        if (a != null) {
+            a.close();
+        }
+        if (b != null) {
+            b.close();
+        }
+        if (work != null && !figures.isEmpty()) {
+            StringBuilder text = new StringBuilder();
+            figures.forEach((k, v) -> text.append(k).append('=').append(v).append('\n'));
+            Files.writeString(work.resolve("figures.properties"), text, StandardCharsets.UTF_8);
+            System.out.println("neo4j-admin integration figures:\n" + text);
+        }
+    }
+
+    private static long ms(long startNanos) {
+        return (System.nanoTime() - startNanos) / 1_000_000;
+    }
+
+    private static Driver driver(Neo4jHome home) {
+        return GraphDatabase.driver(home.boltUri(), AuthTokens.none(), Config.builder().withoutEncryption().build());
+    }
+
+    private static List<Double> createGraph(Neo4jHome home) {
+        Random random = new Random(7);
+        try (Driver driver = driver(home); Session s = driver.session()) {
+            for (String ddl : List.of(
+                    "CREATE CONSTRAINT entity_uuid FOR (n:Entity) REQUIRE n.uuid IS UNIQUE",
+                    "CREATE INDEX episodic_group_id FOR (n:Episodic) ON (n.group_id)",
+                    "CREATE FULLTEXT INDEX entity_name_summary FOR (n:Entity) ON EACH [n.name, n.summary] "
+                            + "OPTIONS {indexConfig: {`fulltext.analyzer`: 'english'}}",
+                    "CREATE VECTOR INDEX entity_embedding FOR (n:Entity) ON (n.name_embedding) OPTIONS {indexConfig: "
+                            + "{`vector.dimensions`: " + DIMENSIONS + ", `vector.similarity_function`: 'cosine'}}")) {
+                s.run(ddl).consume();
+            }
+            long epoch = ZonedDateTime.of(2025, 3, 30, 1, 0, 0, 0, ZoneId.of("Europe/Berlin")).toInstant().toEpochMilli();
+            for (int from = 0; from < ENTITIES; from += 500) {
+                List<Map<String, Object>> float32 = new ArrayList<>();
+                List<Map<String, Object>> float64 = new ArrayList<>();
+                for (int i = from; i < Math.min(ENTITIES, from + 500); i++) {
+                    Map<String, Object> row = new HashMap<>();
+                    row.put("uuid", "en-" + i);
+                    row.put("name", "Entity " + i);
+                    row.put("summary", "Summary of entity " + i + " — Grüße 👋");
+                    row.put("ms", epoch + i * 3_600_000L);
+                    row.put("embedding", embedding(random));
+                    (i < ENTITIES / 2 ? float32 : float64).add(row);
+                }
+                String create = "UNWIND $rows AS row CREATE (e:Entity {uuid: row.uuid, name: row.name, "
+                        + "summary: row.summary, group_id: 'g1', "
+                        + "created_at: datetime({epochMillis: row.ms, timezone: 'Europe/Berlin'})}) WITH e, row ";
+                // half the embeddings as 32-bit float arrays (what the vector procedures store), half as 64-bit
+                s.run(create + "CALL db.create.setNodeVectorProperty(e, 'name_embedding', row.embedding) "
+                        + "RETURN count(*)", Map.of("rows", float32)).consume();
+                s.run(create + "SET e.name_embedding = row.embedding", Map.of("rows", float64)).consume();
+            }
+            for (int from = 0; from < EPISODES; from += 500) {
+                List<Map<String, Object>> rows = new ArrayList<>();
+                for (int i = from; i < Math.min(EPISODES, from + 500); i++) {
+                    rows.add(Map.of("uuid", "ep-" + i, "content", "Episode " + i + " mentions entities",
+                            "ms", epoch + i * 60_000L, "mentions", List.of("en-" + (i * 3 % ENTITIES),
+                                    "en-" + ((i * 3 + 1) % ENTITIES), "en-" + ((i * 3 + 2) % ENTITIES))));
+                }
+                s.run("UNWIND $rows AS row CREATE (ep:Episodic {uuid: row.uuid, group_id: 'g1', content: row.content, "
+                        + "valid_at: datetime({epochMillis: row.ms, timezone: 'Asia/Kathmandu'})}) WITH ep, row "
+                        + "UNWIND row.mentions AS m MATCH (e:Entity {uuid: m}) CREATE (ep)-[:MENTIONS]->(e)",
+                        Map.of("rows", rows)).consume();
+            }
+            List<Map<String, Object>> pairs = new ArrayList<>();
+            for (int i = 0; i < ENTITIES; i++) {
+                pairs.add(Map.of("a", "en-" + i, "b", "en-" + ((i * 7 + 1) % ENTITIES)));
+            }
+            s.run("UNWIND $pairs AS p MATCH (a:Entity {uuid: p.a}), (b:Entity {uuid: p.b}) CREATE (a)-[:RELATES_TO "
+                    + "{fact: a.name + ' relates to ' + b.name, valid_at: a.created_at, episodes: ['ep-1', 'ep-2'], "
+                    + "weight: 0.5}]->(b)", Map.of("pairs", pairs)).consume();
+            s.run("CALL db.awaitIndexes(300)").consume();
+            return embedding(new Random(99));
+        }
+    }
+
+    private static List<Double> embedding(Random random) {
+        List<Double> v = new ArrayList<>(DIMENSIONS);
+        for (int i = 0; i < DIMENSIONS; i++) {
+            v.add((double) (float) random.nextGaussian());
+        }
+        return v;
+    }
+
+    @Test
+    @Order(1)
+    void dumpOfTheRunningServerIsRefusedWithTheHookAdvice() {
+        assertThatThrownBy(() -> pipeline.backup())
+                .isInstanceOf(SourceFailedException.class)
+                .hasMessageContaining("in use by a running Neo4j server")
+                .hasMessageContaining("BackupPipeline.Builder.hook(");
+        BackupPipeline noInfo = pipeline.toBuilder()
+                .source(AdminDumpSource.builder(a.admin(), "neo4j").describeDatabase(false).build()).build();
+        assertThatThrownBy(noInfo::backup)
+                .isInstanceOfSatisfying(SourceFailedException.class, e -> {
+                    assertThat(e.exitCode()).hasValue(1);
+                    assertThat(e.errorTail()).contains("The database is in use");
+                })
+                .hasMessageContaining("--stop-command / --start-command");
+        assertThat(pipeline.list()).isEmpty();
+        assertThat(a.running()).isTrue();
+    }
+
+    @Test
+    @Order(2)
+    void stopHookDumpThroughThePipelineStartHook() throws Exception {
+        BackupPipeline withHooks = pipeline.toBuilder().hook(BackupHooks.callbacks(db -> {
+            long t = System.nanoTime();
+            a.stop();
+            stopMillis = ms(t);
+            figures.put("store.bytes", Long.toString(size(a.home.resolve("data/databases/neo4j"))
+                    + size(a.home.resolve("data/transactions/neo4j"))));
+        }, db -> {
+            long t = System.nanoTime();
+            a.start();
+            startMillis = ms(t);
+        })).build();
+
+        long t = System.nanoTime();
+        backup = withHooks.backup();
+        long backupMillis = ms(t);
+
+        Manifest m = backup.manifest();
+        Map<String, String> attributes = m.source().attributes();
+        assertThat(m.source().type()).isEqualTo("neo4j-admin");
+        assertThat(m.source().neo4jVersion()).isEqualTo("5.26.30");
+        assertThat(m.source().neo4jEdition()).isEqualTo("community");
+        assertThat(attributes).containsEntry("dump.format", "DZV1").containsEntry("hook", "callback")
+                .containsEntry("neo4j.storeFormat", "record-aligned-1.1").containsEntry("neo4j.recoveryRequired", "false")
+                .containsKeys("downtime.ms", "dump.ms", "compression.skipped", "neo4j.lastCommittedTransaction");
+        assertThat(m.transformers()).isEmpty();
+        assertThat(backup.dataKey().value()).endsWith(".dump");
+        assertThat(a.running()).as("the start hook started Neo4j again").isTrue();
+        try (Driver driver = driver(a); Session s = driver.session()) {
+            assertThat(s.run("MATCH (n) RETURN count(n) AS c").single().get("c").asLong()).isEqualTo(expected.nodes());
+        }
+        figures.put("backup.total.ms", Long.toString(backupMillis));
+        figures.put("downtime.ms", attributes.get("downtime.ms"));
+        figures.put("dump.ms", attributes.get("dump.ms"));
+        figures.put("hook.stop.ms", Long.toString(stopMillis));
+        figures.put("hook.start.ms", Long.toString(startMillis));
+        figures.put("dump.bytes", Long.toString(m.object().rawSize()));
+        figures.put("nodes", Long.toString(expected.nodes()));
+        figures.put("relationships", Long.toString(expected.relationships()));
+    }
+
+    @Test
+    @Order(3)
+    void loadIntoASecondHomeStartItAndCompare() throws Exception {
+        assumeTrue(backup != null, "needs the backup of step 2");
+        long t = System.nanoTime();
+        RestoreResult restored = pipeline.restore(backup.id(), AdminLoadSink.of(b.admin(), "neo4j"));
+        figures.put("restore.total.ms", Long.toString(ms(t)));
+        figures.put("load.ms", restored.sinkResult().attributes().get("load.ms"));
+
+        long s = System.nanoTime();
+        b.start();
+        figures.put("server.start.restored.ms", Long.toString(ms(s)));
+        GraphSnapshot actual;
+        try (Driver driver = driver(b)) {
+            actual = GraphSnapshot.of(driver, query);
+        }
+        b.stop();
+        assertThat(actual.labels()).isEqualTo(expected.labels());
+        assertThat(actual.types()).isEqualTo(expected.types());
+        assertThat(actual.samples()).isEqualTo(expected.samples()).hasSize(5);
+        assertThat(actual.indexes()).isEqualTo(expected.indexes())
+                .anyMatch(i -> i.startsWith("entity_embedding|VECTOR|NODE|[STRING:Entity,]|[STRING:name_embedding,]|")
+                        && i.contains("vector.dimensions") && i.endsWith("|ONLINE"));
+        assertThat(actual.constraints()).isEqualTo(expected.constraints());
+        assertThat(actual.vectorQuery()).isEqualTo(expected.vectorQuery());
+        assertThat(actual.content()).isEqualTo(expected.content());
+        assertThat(actual).isEqualTo(expected);
+    }
+
+    @Test
+    @Order(4)
+    void storedBackupPassesTheConsistencyCheck() {
+        assumeTrue(backup != null, "needs the backup of step 2");
+        CheckReport report = AdminCheck.builder(b.admin()).maxOffHeapMemory("256m").build()
+                .checkBackup(pipeline, backup.id(), work.resolve("scratch"));
+        figures.put("check.backup.ms", Long.toString(report.duration().toMillis()));
+        assertThat(report.consistent()).as(report.toString()).isTrue();
+        assertThat(report.exitCode()).hasValue(0);
+        assertThat(work.resolve("scratch")).isEmptyDirectory();
+    }
+
+    @Test
+    @Order(5)
+    void damagedBackupIsRefusedAndTheSafetyBackupRestoresTheDatabase() throws Exception {
+        assumeTrue(backup != null, "needs the backup of step 2");
+        Path stored = work.resolve("repository").resolve(backup.dataKey().value());
+        byte[] bytes = Files.readAllBytes(stored);
+        // a flipped byte near the end: neo4j-admin cannot notice it (those bytes are withheld until the end verified)
+        bytes[Math.max(4, bytes.length - 100_000)] ^= 0x40;
+        Files.write(stored, bytes);
+        Map<String, String> before = listing(b.home.resolve("data"));
+
+        assertThatThrownBy(() -> pipeline.restore(backup.id(), AdminLoadSink.of(b.admin(), "neo4j")))
+                .isInstanceOf(IntegrityException.class).hasMessageContaining("Refusing to restore");
+        assertThat(listing(b.home.resolve("data"))).as("the refused restore touched nothing").isEqualTo(before);
+
+        BackupPipeline safety = BackupPipeline.builder()
+                .source(AdminDumpSource.of(b.admin(), "neo4j"))
+                .hook(BackupHooks.alreadyOffline())
+                .target(LocalStorageTarget.of(work.resolve("safety")))
+                .build();
+        long t = System.nanoTime();
+        assertThatThrownBy(() -> pipeline.restore(backup.id(), AdminLoadSink.of(b.admin(), "neo4j"),
+                RestoreOptions.defaults().withVerifyFirst(false).withSafetyBackup(safety)))
+                .isInstanceOfSatisfying(IntegrityException.class, e -> assertThat(e.getSuppressed())
+                        .anySatisfy(s -> assertThat(s.getMessage()).contains("was killed before it completed")));
+        figures.put("failed.restore.with.safety.ms", Long.toString(ms(t)));
+        List<Manifest> safetyBackups = safety.list();
+        assertThat(safetyBackups).hasSize(1);
+        Manifest safetyManifest = safetyBackups.get(0);
+
+        RestoreResult recovered = safety.restore(safetyManifest.id(),
+                AdminLoadSink.builder(b.admin(), "neo4j").checkAfterLoad(true).build());
+        assertThat(recovered.sinkResult().attributes()).containsEntry("check.outcome", "CONSISTENT");
+        figures.put("safety.load.ms", recovered.sinkResult().attributes().get("load.ms"));
+        figures.put("check.after.load.ms", recovered.sinkResult().attributes().get("check.ms"));
+        DatabaseInfo info = b.admin().databaseInfo("neo4j");
+        assertThat(info.lastCommittedTransaction())
+                .isEqualTo(safetyManifest.source().attributes().get("neo4j.lastCommittedTransaction"));
+        assertThat(info.storeFormat()).isEqualTo("record-aligned-1.1");
+        assertThat(info.inUse()).isFalse();
+    }
+
+    private static long size(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return 0;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
+    private static Map<String, String> listing(Path dir) throws IOException {
+        Map<String, String> files = new TreeMap<>();
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.filter(Files::isRegularFile).toList()) {
+                BasicFileAttributes attrs = Files.readAttributes(p, BasicFileAttributes.class);
+                Instant modified = attrs.lastModifiedTime().toInstant();
+                files.put(dir.relativize(p).toString(), attrs.size() + "@" + modified);
+            }
+        }
+        return files;
+    }
+}

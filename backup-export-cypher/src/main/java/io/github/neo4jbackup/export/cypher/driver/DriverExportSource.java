@@ -1,0 +1,562 @@
+package io.github.neo4jbackup.export.cypher.driver;
+
+import io.github.neo4jbackup.core.DatabaseName;
+import io.github.neo4jbackup.core.InvalidInputException;
+import io.github.neo4jbackup.core.SourceFailedException;
+import io.github.neo4jbackup.core.spi.Attributes;
+import io.github.neo4jbackup.core.spi.BackupSource;
+import io.github.neo4jbackup.core.spi.ExportContext;
+import io.github.neo4jbackup.core.spi.GraphCounts;
+import io.github.neo4jbackup.core.spi.SourceDescription;
+import io.github.neo4jbackup.export.cypher.fingerprint.GraphFingerprinter;
+import io.github.neo4jbackup.export.cypher.restore.TargetDatabase;
+import io.github.neo4jbackup.export.cypher.schema.ConstraintDefinition;
+import io.github.neo4jbackup.export.cypher.schema.DatabaseSchema;
+import io.github.neo4jbackup.export.cypher.schema.IndexDefinition;
+import io.github.neo4jbackup.export.cypher.schema.SchemaReader;
+import org.neo4j.driver.AccessMode;
+import org.neo4j.driver.Driver;
+import org.neo4j.driver.Record;
+import org.neo4j.driver.Result;
+import org.neo4j.driver.Session;
+import org.neo4j.driver.SessionConfig;
+import org.neo4j.driver.Transaction;
+import org.neo4j.driver.TransactionConfig;
+import org.neo4j.driver.Value;
+import org.neo4j.driver.exceptions.ClientException;
+import org.neo4j.driver.exceptions.Neo4jException;
+import org.neo4j.driver.exceptions.ServiceUnavailableException;
+import org.neo4j.driver.exceptions.SessionExpiredException;
+import org.neo4j.driver.exceptions.TransactionTerminatedException;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.io.UncheckedIOException;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+/**
+ * The driver-only logical backup engine ({@value GraphFormat#ENGINE}): exports one database over
+ * Bolt into the {@link GraphFormat graph format} without any server plugin. Restore with
+ * {@link DriverRestoreSink}.
+ *
+ * <pre>{@code
+ * BackupSource source = DriverExportSource.builder(driver).database("neo4j").build();
+ * BackupPipeline.builder().source(source).transform(Compression.zstd()).target(target).build().backup();
+ * }</pre>
+ *
+ * <p>What an export does, in order: reads the server version and edition
+ * ({@code dbms.components()}), the node and relationship counts per label and type from the count
+ * store, the schema (every index and constraint as DDL), then streams all nodes and all
+ * relationships in <em>one read transaction</em>, writing each record as it arrives (memory stays
+ * bounded: the driver fetches {@link Builder#fetchSize(int) fetchSize} records at a time), and
+ * computes the content fingerprint on the way (its node table lives in a temporary memory-mapped
+ * file in {@code java.io.tmpdir}, 32 bytes per node id, not on the heap). Then it reads the counts
+ * again. The description records the exported counts, the count-store counts before and after
+ * ({@code consistency.countsBefore}, {@code consistency.countsAfter}), the schema and content
+ * fingerprints, the server version and edition, and {@link Attributes#CONSISTENCY}
+ * {@code single-read-transaction}. Neo4j reads at
+ * read-committed isolation, so a single transaction is not a snapshot: when the counts before,
+ * during and after differ, the database changed during the export; the backup records
+ * {@link Attributes#CHANGED_DURING_EXPORT} and logs a warning, or fails with
+ * {@link SourceFailedException} when {@link Builder#failOnConcurrentChange(boolean)} is set.
+ *
+ * <p>Limits: the read transaction lives as long as the export, so the server's
+ * {@code db.transaction.timeout} (or {@link Builder#transactionTimeout(Duration)}) must allow it;
+ * a read transaction holds no growing state on the server. Node keys in the backup are the
+ * internal ids ({@code id(n)}) at export time; they are only used to connect relationships and are
+ * not kept by a restore. The driver has no 32-bit float or integer types: {@code float[]} and
+ * {@code int[]} properties (e.g. written by {@code db.create.setNodeVectorProperty}) come back as
+ * 64-bit lists, with exactly the same values.
+ *
+ * <p>The driver belongs to the caller and is never closed. Instances are immutable and can run
+ * one export at a time each (or several: they share nothing but the driver).
+ */
+public final class DriverExportSource implements BackupSource {
+
+    private static final Logger LOG = LoggerFactory.getLogger(DriverExportSource.class);
+    private static final int PROGRESS_EVERY = 1000;
+
+    static final String NODES_QUERY = "MATCH (n) RETURN id(n) AS k, labels(n) AS l, properties(n) AS p";
+    static final String RELATIONSHIPS_QUERY = "MATCH ()-[r]->() "
+            + "RETURN id(startNode(r)) AS s, id(endNode(r)) AS e, type(r) AS y, properties(r) AS p";
+
+    private final Driver driver;
+    private final String database;
+    private final int fetchSize;
+    private final Duration transactionTimeout;
+    private final boolean failOnConcurrentChange;
+    private final Runnable beforeStreaming;
+    private final Runnable beforeRelationships;
+
+    private DriverExportSource(Builder b) {
+        this.driver = b.driver;
+        this.database = b.database;
+        this.fetchSize = b.fetchSize;
+        this.transactionTimeout = b.transactionTimeout;
+        this.failOnConcurrentChange = b.failOnConcurrentChange;
+        this.beforeStreaming = b.beforeStreaming;
+        this.beforeRelationships = b.beforeRelationships;
+    }
+
+    /**
+     * A builder for a source reading through the given driver.
+     *
+     * @param driver the driver; owned by the caller, never closed by this library
+     * @return the builder
+     */
+    public static Builder builder(Driver driver) {
+        return new Builder(driver);
+    }
+
+    /**
+     * A builder holding this source's configuration.
+     *
+     * @return the builder
+     */
+    public Builder toBuilder() {
+        Builder b = new Builder(driver);
+        b.database = database;
+        b.fetchSize = fetchSize;
+        b.transactionTimeout = transactionTimeout;
+        b.failOnConcurrentChange = failOnConcurrentChange;
+        b.beforeStreaming = beforeStreaming;
+        b.beforeRelationships = beforeRelationships;
+        return b;
+    }
+
+    /** {@inheritDoc} Always {@value GraphFormat#ENGINE}. */
+    @Override
+    public String type() {
+        return GraphFormat.ENGINE;
+    }
+
+    /** {@inheritDoc} */
+    @Override
+    public String database() {
+        return database;
+    }
+
+    /** {@inheritDoc} Always {@value GraphFormat#EXTENSION}. */
+    @Override
+    public String extension() {
+        return GraphFormat.EXTENSION;
+    }
+
+    /**
+     * The number of records the driver fetches at a time.
+     *
+     * @return the fetch size
+     */
+    public int fetchSize() {
+        return fetchSize;
+    }
+
+    /**
+     * The timeout of the export's transactions, if one is set.
+     *
+     * @return the timeout
+     */
+    public java.util.Optional<Duration> transactionTimeout() {
+        return java.util.Optional.ofNullable(transactionTimeout);
+    }
+
+    /**
+     * Whether a change during the export fails it (otherwise it is recorded with a warning).
+     *
+     * @return {@code true} to fail
+     */
+    public boolean failOnConcurrentChange() {
+        return failOnConcurrentChange;
+    }
+
+    /**
+     * Exports the database into {@code out} (flushed, not closed).
+     *
+     * @param out     where to write
+     * @param context progress and cancellation
+     * @return the description: server version and edition, the exported counts, consistency
+     *         attributes and the content and schema fingerprints
+     * @throws IOException           when the server or the connection fails (the message names the
+     *                               database and what to do), or writing fails
+     * @throws SourceFailedException when the database changed during the export and
+     *                               {@link Builder#failOnConcurrentChange(boolean)} is set, or the
+     *                               schema holds a kind of index or constraint this version does not know
+     */
+    @Override
+    public SourceDescription export(OutputStream out, ExportContext context) throws IOException {
+        Objects.requireNonNull(out, "out");
+        ExportContext ctx = context == null ? ExportContext.NONE : context;
+        long started = System.nanoTime();
+        Instant createdAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+        TransactionConfig txConfig = transactionConfig();
+        Progress progress = new Progress(ctx);
+
+        String[] server;
+        GraphCounts before;
+        try {
+            server = serverInfo();
+            before = TargetDatabase.counts(driver, database);
+        } catch (Neo4jException e) {
+            throw failure("reading the counts", progress, e);
+        }
+        if (beforeStreaming != null) {
+            beforeStreaming.run();
+        }
+
+        GraphFileWriter writer = new GraphFileWriter(out);
+        InlineFingerprint fingerprint = new InlineFingerprint();
+        String schemaFingerprint;
+        long schemaStatements = 0;
+        SessionConfig sessionConfig = SessionConfig.builder().withDatabase(database)
+                .withDefaultAccessMode(AccessMode.READ).withFetchSize(fetchSize).build();
+        try (fingerprint;
+             Session session = driver.session(sessionConfig);
+             Transaction tx = session.beginTransaction(txConfig)) {
+            DatabaseSchema schema = SchemaReader.read(tx, database);
+            schemaFingerprint = schema.fingerprint();
+            writer.header(new GraphRecord.Header(GraphFormat.VERSION, database, server[0], server[1],
+                    createdAt.toString()));
+            for (GraphRecord.SchemaStatement statement : statements(schema)) {
+                writer.schema(statement);
+                schemaStatements++;
+            }
+            Function<Value, String> asString = Value::asString;
+            Function<Value, Value> identity = v -> v;
+            Result nodes = tx.run(NODES_QUERY);
+            while (nodes.hasNext()) {
+                Record r = nodes.next();
+                long key = r.get(0).asLong();
+                List<String> labels = r.get(1).asList(asString);
+                Map<String, Value> properties = r.get(2).asMap(identity);
+                writer.node(key, labels, properties);
+                fingerprint.node(key, labels, properties);
+                progress.record();
+            }
+            if (beforeRelationships != null) {
+                beforeRelationships.run();
+            }
+            Result relationships = tx.run(RELATIONSHIPS_QUERY);
+            while (relationships.hasNext()) {
+                Record r = relationships.next();
+                long start = r.get(0).asLong();
+                long end = r.get(1).asLong();
+                String type = r.get(2).asString();
+                Map<String, Value> properties = r.get(3).asMap(identity);
+                writer.relationship(start, end, type, properties);
+                fingerprint.relationship(start, end, type, properties);
+                progress.record();
+            }
+            tx.commit();
+            fingerprint.finish();
+        } catch (Neo4jException e) {
+            throw failure(writer.nodes() == 0 && writer.relationships() == 0 ? "reading the schema and the nodes"
+                    : "streaming the graph", progress.with(writer), e);
+        } catch (IllegalArgumentException e) {
+            throw new IOException("Database '" + database + "' holds a value the backup format cannot represent: "
+                    + e.getMessage(), e);
+        }
+        progress.flush();
+
+        GraphCounts after;
+        try {
+            after = TargetDatabase.counts(driver, database);
+        } catch (Neo4jException e) {
+            throw failure("reading the counts after the export", progress.with(writer), e);
+        }
+        GraphCounts exported = new GraphCounts(writer.nodes(), writer.relationships(), writer.labelCounts(),
+                writer.typeCounts());
+        boolean changed = !before.equals(after) || !exported.equals(after) || fingerprint.danglingRelationship;
+        Map<String, String> attributes = new TreeMap<>();
+        attributes.put(Attributes.CONSISTENCY, "single-read-transaction");
+        attributes.put(Attributes.CHANGED_DURING_EXPORT, Boolean.toString(changed));
+        attributes.put("format", GraphFormat.NAME + "/" + GraphFormat.VERSION);
+        attributes.put("consistency.countsBefore", describe(before));
+        attributes.put("consistency.countsAfter", describe(after));
+        if (changed) {
+            String message = "Database '" + database + "' changed during the export (counts before: "
+                    + describe(before) + "; exported: " + describe(exported) + "; after: " + describe(after)
+                    + (fingerprint.danglingRelationship ? "; a relationship refers to a node created after the nodes "
+                    + "were read" : "") + "). Neo4j reads at read-committed isolation, so the backup may not be a "
+                    + "consistent copy";
+            if (failOnConcurrentChange) {
+                throw new SourceFailedException(message + ". Run the backup again when the application does not "
+                        + "write, or allow such backups with failOnConcurrentChange(false).", null);
+            }
+            LOG.warn("{}; it is kept and marked {}=true.", message, Attributes.CHANGED_DURING_EXPORT);
+        }
+        String content = fingerprint.hex;
+        writer.finish(content, schemaFingerprint);
+        if (content != null) {
+            attributes.put(Attributes.CONTENT_FINGERPRINT, content);
+        }
+        attributes.put(Attributes.SCHEMA_FINGERPRINT, schemaFingerprint);
+        Duration took = Duration.ofNanos(System.nanoTime() - started);
+        attributes.put("export.duration", took.toString());
+        LOG.info("Exported database '{}': {} nodes, {} relationships, {} schema statements in {}", database,
+                writer.nodes(), writer.relationships(), schemaStatements, took);
+        return new SourceDescription(GraphFormat.ENGINE, GraphFormat.NAME + "/" + GraphFormat.VERSION, server[0],
+                server[1], database, exported, attributes);
+    }
+
+    /** The schema as statements in restore order: LOOKUP indexes, constraints, other indexes. */
+    static List<GraphRecord.SchemaStatement> statements(DatabaseSchema schema) {
+        List<GraphRecord.SchemaStatement> statements = new ArrayList<>();
+        for (IndexDefinition i : schema.lookupIndexes()) {
+            statements.add(new GraphRecord.SchemaStatement(GraphRecord.SchemaKind.LOOKUP, i.name(), i.toCypher()));
+        }
+        for (ConstraintDefinition c : schema.constraints()) {
+            statements.add(new GraphRecord.SchemaStatement(GraphRecord.SchemaKind.CONSTRAINT, c.name(), c.toCypher()));
+        }
+        for (IndexDefinition i : schema.userIndexes()) {
+            statements.add(new GraphRecord.SchemaStatement(GraphRecord.SchemaKind.INDEX, i.name(), i.toCypher()));
+        }
+        return statements;
+    }
+
+    static String describe(GraphCounts counts) {
+        return counts.nodes() + " nodes " + counts.labels() + ", " + counts.relationships() + " relationships "
+                + counts.types();
+    }
+
+    private TransactionConfig transactionConfig() {
+        TransactionConfig.Builder b = TransactionConfig.builder().withMetadata(Map.of("app", "neo4j-backup"));
+        if (transactionTimeout != null) {
+            b.withTimeout(transactionTimeout);
+        }
+        return b.build();
+    }
+
+    /** Version and edition from dbms.components(); nulls when the procedure is not available. */
+    private String[] serverInfo() {
+        try (Session session = driver.session(SessionConfig.builder().withDatabase(database)
+                .withDefaultAccessMode(AccessMode.READ).build())) {
+            List<Record> rows = session.run("CALL dbms.components() YIELD name, versions, edition "
+                    + "RETURN name, versions, edition").list();
+            for (Record r : rows) {
+                if (rows.size() == 1 || "Neo4j Kernel".equals(r.get("name").asString(null))) {
+                    List<Object> versions = r.get("versions").asList();
+                    String edition = r.get("edition").asString(null);
+                    return new String[] {versions.isEmpty() ? null : String.valueOf(versions.get(0)),
+                            edition == null ? null : edition.toLowerCase(Locale.ROOT)};
+                }
+            }
+        } catch (ClientException e) {
+            LOG.debug("dbms.components() is not available: {}", e.getMessage());
+        }
+        return new String[] {null, null};
+    }
+
+    private IOException failure(String phase, Progress progress, Neo4jException e) {
+        String advice;
+        if (e instanceof ServiceUnavailableException || e instanceof SessionExpiredException) {
+            advice = "The server stopped or the connection broke. Check that the server is running and reachable, "
+                    + "then run the backup again";
+        } else if (e instanceof TransactionTerminatedException
+                || (e.code() != null && e.code().startsWith("Neo.ClientError.Transaction."))) {
+            advice = "The read transaction was terminated (by a transaction timeout, a memory limit or an "
+                    + "administrator). Raise the transaction timeout (transactionTimeout(..) or db.transaction.timeout)"
+                    + " or db.memory.transaction.max, then run the backup again";
+        } else {
+            advice = "Run the backup again; if it keeps failing, check the server log";
+        }
+        return new IOException("Exporting database '" + database + "' failed while " + phase + " (after "
+                + progress.nodes + " nodes and " + progress.relationships + " relationships were written): "
+                + e.getMessage() + ". " + advice + ". Nothing was stored for this backup.", e);
+    }
+
+    @Override
+    public String toString() {
+        return "DriverExportSource[database=" + database + ", fetchSize=" + fetchSize + ", transactionTimeout="
+                + transactionTimeout + ", failOnConcurrentChange=" + failOnConcurrentChange + "]";
+    }
+
+    /**
+     * The content fingerprint computed while streaming. It is best effort: a relationship to a node
+     * that was not exported (created during the export) or a failing temporary file leaves the
+     * backup without a content fingerprint instead of failing it.
+     */
+    private final class InlineFingerprint implements AutoCloseable {
+        private GraphFingerprinter fingerprinter = GraphFingerprinter.open();
+        String hex;
+        boolean danglingRelationship;
+
+        void node(long key, List<String> labels, Map<String, Value> properties) {
+            if (fingerprinter != null) {
+                try {
+                    fingerprinter.node(key, labels, properties);
+                } catch (UncheckedIOException | IllegalStateException e) {
+                    give(e);
+                }
+            }
+        }
+
+        void relationship(long start, long end, String type, Map<String, Value> properties) {
+            if (fingerprinter != null) {
+                try {
+                    fingerprinter.relationship(start, end, type, properties);
+                } catch (IllegalStateException e) {
+                    danglingRelationship = true;
+                    give(e);
+                } catch (UncheckedIOException e) {
+                    give(e);
+                }
+            }
+        }
+
+        void finish() {
+            if (fingerprinter != null) {
+                hex = fingerprinter.finish().hex();
+            }
+        }
+
+        private void give(RuntimeException e) {
+            LOG.warn("The backup of database '{}' gets no content fingerprint: {}", database, e.getMessage());
+            close();
+        }
+
+        @Override
+        public void close() {
+            if (fingerprinter != null) {
+                fingerprinter.close();
+                fingerprinter = null;
+            }
+        }
+    }
+
+    /** Progress reporting and cancellation, checked every {@value #PROGRESS_EVERY} records. */
+    private final class Progress {
+        private final ExportContext context;
+        private int unreported;
+        long nodes;
+        long relationships;
+
+        Progress(ExportContext context) {
+            this.context = context;
+        }
+
+        Progress with(GraphFileWriter writer) {
+            nodes = writer.nodes();
+            relationships = writer.relationships();
+            return this;
+        }
+
+        void record() throws IOException {
+            if (++unreported == PROGRESS_EVERY) {
+                flush();
+                if (context.cancelled()) {
+                    throw new IOException("The backup of database '" + database + "' was cancelled");
+                }
+            }
+        }
+
+        void flush() {
+            if (unreported > 0) {
+                context.recordsExported(unreported);
+                unreported = 0;
+            }
+        }
+    }
+
+    /** Builds an immutable {@link DriverExportSource}. Not thread-safe. */
+    public static final class Builder {
+        private final Driver driver;
+        private String database = "neo4j";
+        private int fetchSize = 1000;
+        private Duration transactionTimeout;
+        private boolean failOnConcurrentChange;
+        private Runnable beforeStreaming;
+        private Runnable beforeRelationships;
+
+        private Builder(Driver driver) {
+            this.driver = Objects.requireNonNull(driver, "driver");
+        }
+
+        /**
+         * The database to export (default {@code neo4j}).
+         *
+         * @param value the database name
+         * @return this builder
+         * @throws InvalidInputException when the name is not a valid database name
+         */
+        public Builder database(String value) {
+            this.database = DatabaseName.validate(value);
+            return this;
+        }
+
+        /**
+         * How many records the driver fetches at a time (default 1000): the client-side memory
+         * bound of the export.
+         *
+         * @param value 1 to 1,000,000
+         * @return this builder
+         * @throws InvalidInputException when out of range
+         */
+        public Builder fetchSize(int value) {
+            if (value < 1 || value > 1_000_000) {
+                throw new InvalidInputException("fetchSize must be between 1 and 1000000, was " + value);
+            }
+            this.fetchSize = value;
+            return this;
+        }
+
+        /**
+         * The timeout of the export's read transactions (default: the server's
+         * {@code db.transaction.timeout}). The streaming transaction lives for the whole export.
+         *
+         * @param value a positive duration, or {@code null} for the server default
+         * @return this builder
+         * @throws InvalidInputException when not positive
+         */
+        public Builder transactionTimeout(Duration value) {
+            if (value != null && (value.isNegative() || value.isZero())) {
+                throw new InvalidInputException("transactionTimeout must be positive, was " + value);
+            }
+            this.transactionTimeout = value;
+            return this;
+        }
+
+        /**
+         * Whether to fail when the database changed during the export (default {@code false}: keep
+         * the backup, mark it {@link Attributes#CHANGED_DURING_EXPORT} and log a warning).
+         *
+         * @param value {@code true} to fail with {@link SourceFailedException}
+         * @return this builder
+         */
+        public Builder failOnConcurrentChange(boolean value) {
+            this.failOnConcurrentChange = value;
+            return this;
+        }
+
+        /** Test hook: runs after the first count and the schema read, before streaming. */
+        Builder beforeStreaming(Runnable value) {
+            this.beforeStreaming = value;
+            return this;
+        }
+
+        /** Test hook: runs inside the export, after the nodes were streamed, before the relationships. */
+        Builder beforeRelationships(Runnable value) {
+            this.beforeRelationships = value;
+            return this;
+        }
+
+        /**
+         * Builds the source.
+         *
+         * @return the source
+         */
+        public DriverExportSource build() {
+            return new DriverExportSource(this);
+        }
+    }
+}
