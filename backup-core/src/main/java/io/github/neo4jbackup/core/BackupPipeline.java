@@ -648,9 +648,8 @@ public final class BackupPipeline {
             }
             compareMaps("label", expected.labels(), actual.labels(), problems);
             compareMaps("relationship type", expected.types(), actual.types(), problems);
-        } else {
-            problems.add("counts could not be compared (the " + (expected.known() ? "restore sink" : "manifest")
-                    + " does not report them)");
+        } else if (expected.known()) {
+            problems.add("counts could not be compared: the restore sink does not report them");
         }
         for (String attribute : List.of(io.github.neo4jbackup.core.spi.Attributes.CONTENT_FINGERPRINT,
                 io.github.neo4jbackup.core.spi.Attributes.SCHEMA_FINGERPRINT)) {
@@ -869,15 +868,19 @@ public final class BackupPipeline {
                 sinkResult = sink.restore(decoded.raw, manifest);
             } catch (IOException | RuntimeException e) {
                 IntegrityException integrity = findIntegrity(e);
-                if (integrity != null) {
+                if (integrity == e) {
                     throw integrity;
+                }
+                if (integrity != null) {
+                    throw new IntegrityException(stripPeriod(integrity.getMessage()) + ". The restore sink reported: "
+                            + e.getMessage(), e);
                 }
                 if (e instanceof BackupException be) {
                     throw be;
                 }
                 throw new RestoreFailedException("Restore of backup " + manifest.id() + " failed in the sink: "
-                        + e.getMessage() + ". The database may hold part of the backup; restore again into an "
-                        + "empty database.", e);
+                        + stripPeriod(String.valueOf(e.getMessage())) + ". Check the database before using it; "
+                        + "if it holds part of the backup, restore again into an empty database.", e);
             }
             decoded.drain();
             rawBytes = decoded.raw.count();

@@ -116,7 +116,8 @@ public final class AdminCheck {
             temp = Files.createTempDirectory(parent, "check-unpack-");
             return run(database, List.of("--from-path=" + directory.toAbsolutePath(), "--temp-path=" + temp));
         } catch (IOException e) {
-            return failed(database, "could not create a temporary directory beside " + directory + ": " + e.getMessage(),
+            return failed(database, "could not create a temporary directory beside " + directory + ": "
+                    + e.getMessage(),
                     null, Duration.ZERO);
         } finally {
             deleteQuietly(temp);
@@ -224,7 +225,8 @@ public final class AdminCheck {
         if (m.find()) {
             Path file = Path.of(m.group(1));
             List<String> problems = new ArrayList<>();
-            problems.add("neo4j-admin found inconsistencies in database '" + database + "'; the full report is " + file);
+            problems.add("neo4j-admin found inconsistencies in database '" + database + "'; the full report is "
+                    + file);
             problems.addAll(readReport(file));
             return new CheckReport(database, CheckReport.Outcome.INCONSISTENT, exit, summary, problems, file, took);
         }
@@ -233,7 +235,8 @@ public final class AdminCheck {
         }
         String problem = AdminFailures.exited(process, exit);
         if (AdminFailures.inUse(diagnostics)) {
-            problem += ": the database is in use by a running Neo4j server; stop it (or check a dump or backup instead)";
+            problem += ": the database is in use by a running Neo4j server; stop it (or check a dump or backup "
+                    + "instead)";
         } else if (AdminFailures.doesNotExist(diagnostics)) {
             problem += ": " + AdminFailures.notFoundAdvice(database);
         } else {
@@ -306,7 +309,8 @@ public final class AdminCheck {
                 attributes.put("check.ms", Long.toString(report.duration().toMillis()));
                 report.reportFile().ifPresent(f -> attributes.put("check.report", f.toString()));
                 if (failWhenNotConsistent && !report.consistent()) {
-                    throw new AdminCommandException("The consistency check of backup " + manifest.id() + " did not pass ("
+                    throw new AdminCommandException("The consistency check of backup " + manifest.id()
+                            + " did not pass ("
                             + report.outcome() + "): " + String.join("; ", report.problems()),
                             report.exitCode().isPresent() ? report.exitCode().getAsInt() : null, null, null);
                 }

@@ -218,7 +218,8 @@ public final class AdminDumpSource implements BackupSource {
             String problem = checker.problemAtEnd();
             if (problem != null) {
                 throw new SourceFailedException(process.description() + " exited with code 0, but " + problem
-                        + ". Nothing was backed up; run the backup again and check the host (disk, memory, OOM killer).",
+                        + ". Nothing was backed up; run the backup again and check the host (disk, memory, "
+                        + "OOM killer).",
                         exit, tail, null);
             }
             LOG.info("Dumped database '{}': {} bytes ({}, {} zstd frame(s)) in {} ms", database, checker.bytes(),
@@ -245,8 +246,7 @@ public final class AdminDumpSource implements BackupSource {
         private static final Pattern KERNEL = Pattern.compile("neo4j-kernel-(\\d+\\.\\d+\\.\\d+[-.\\w]*)\\.jar");
 
         static Installation find(Neo4jAdmin admin) {
-            Path home = admin.home().orElseGet(() -> admin.executablePath()
-                    .map(e -> e.getParent() == null ? null : e.getParent().getParent()).orElse(null));
+            Path home = admin.home().orElseGet(() -> admin.executablePath().map(Installation::homeOf).orElse(null));
             if (home == null || !Files.isDirectory(home.resolve("lib"))) {
                 return null;
             }
@@ -267,6 +267,18 @@ public final class AdminDumpSource implements BackupSource {
             }
             return version == null ? null : new Installation(version, enterprise ? "enterprise" : "community");
         }
+
+        /** {@code <home>/bin/neo4j-admin} → {@code <home>}, following a symbolic link (as Debian's /usr/bin). */
+        private static Path homeOf(Path executable) {
+            Path real = executable;
+            try {
+                real = executable.toRealPath();
+            } catch (IOException e) {
+                // not there (yet): use the configured path
+            }
+            Path bin = real.getParent();
+            return bin == null ? null : bin.getParent();
+        }
     }
 
     /**
@@ -283,7 +295,8 @@ public final class AdminDumpSource implements BackupSource {
         }
 
         static Probes start(Neo4jAdmin admin) {
-            return new Probes(startQuietly(admin, List.of("version")), startQuietly(admin, List.of("database", "--help")));
+            return new Probes(startQuietly(admin, List.of("version")),
+                    startQuietly(admin, List.of("database", "--help")));
         }
 
         private static AdminProcess startQuietly(Neo4jAdmin admin, List<String> args) {

@@ -113,7 +113,8 @@ public final class AdminLoadSink implements RestoreSink {
                     + DumpFormat.show(header, header.length) + " instead of a dump header (DZV1). Nothing was loaded.");
         }
         if (!manifest.database().equals(database)) {
-            LOG.info("Loading backup {} of database '{}' into database '{}'", manifest.id(), manifest.database(), database);
+            LOG.info("Loading backup {} of database '{}' into database '{}'", manifest.id(), manifest.database(),
+                    database);
         }
         Map<String, String> attributes = new TreeMap<>();
         attributes.put("load.format", format);

@@ -59,7 +59,8 @@ public final class AdminOnlineBackupSource implements BackupSource {
     public static final String TYPE = "neo4j-admin-backup";
 
     private static final Logger LOG = LoggerFactory.getLogger(AdminOnlineBackupSource.class);
-    private static final Pattern ADDRESS = Pattern.compile("[A-Za-z0-9._\\-]+(:\\d{1,5})?|\\[[0-9A-Fa-f:.]+\\](:\\d{1,5})?");
+    private static final Pattern ADDRESS =
+            Pattern.compile("[A-Za-z0-9._\\-]+(:\\d{1,5})?|\\[[0-9A-Fa-f:.]+\\](:\\d{1,5})?");
     private static final Pattern OPTION = Pattern.compile("--[a-z][a-z-]*(=\\S.*)?");
 
     /** The kind of backup neo4j-admin takes ({@code --type}). */
@@ -161,7 +162,8 @@ public final class AdminOnlineBackupSource implements BackupSource {
                             + " is its backup address (server.backup.listen_address).", exit, diagnostics, null);
                 }
                 if (produced.isEmpty()) {
-                    throw new SourceFailedException(process.description() + " exited with code 0 but produced no backup "
+                    throw new SourceFailedException(process.description()
+                            + " exited with code 0 but produced no backup "
                             + "artifact in " + staging + ". Nothing was backed up.", exit, diagnostics, null);
                 }
             }
@@ -254,7 +256,8 @@ public final class AdminOnlineBackupSource implements BackupSource {
 
     @Override
     public String toString() {
-        return "AdminOnlineBackupSource[database=" + database + ", from=" + from + ", type=" + type + ", " + admin + "]";
+        return "AdminOnlineBackupSource[database=" + database + ", from=" + from + ", type=" + type + ", " + admin
+                + "]";
     }
 
     /** Builds an immutable {@link AdminOnlineBackupSource}. Not thread-safe. */
@@ -335,7 +338,8 @@ public final class AdminOnlineBackupSource implements BackupSource {
          */
         public Builder option(String value) {
             if (value == null || !OPTION.matcher(value).matches()) {
-                throw new InvalidInputException("Invalid neo4j-admin option '" + value + "': use --name or --name=value");
+                throw new InvalidInputException("Invalid neo4j-admin option '" + value
+                        + "': use --name or --name=value");
             }
             if (value.startsWith("--to-path") || value.startsWith("--from=") || value.startsWith("--type")) {
                 throw new InvalidInputException("Set " + value.substring(0, value.indexOf('=') < 0 ? value.length()

@@ -99,7 +99,8 @@ public final class AdminRestoreSink implements RestoreSink {
             Map<String, String> attributes = new TreeMap<>();
             attributes.put("restore.artifacts", String.join(",", artifacts));
             attributes.put("restore.ms", Long.toString((System.nanoTime() - start) / 1_000_000));
-            LOG.info("Restored backup {} ({} artifact(s)) into database '{}'", manifest.id(), artifacts.size(), database);
+            LOG.info("Restored backup {} ({} artifact(s)) into database '{}'", manifest.id(), artifacts.size(),
+                    database);
             return new SinkResult(GraphCounts.UNKNOWN, attributes);
         } finally {
             AdminOnlineBackupSource.deleteTree(dir);

@@ -302,7 +302,8 @@ public final class Neo4jAdmin {
                     + "Neo4jAdmin.executable(..) or Neo4jAdmin.command(..)"
                     : "configure the path of an installed neo4j-admin, or Neo4jAdmin.home(..) / Neo4jAdmin.command(..)";
             throw new AdminCommandException("neo4j-admin not found: " + executable
-                    + (Files.exists(executable) ? " is not executable" : " does not exist") + "; " + fix, null, null, null);
+                    + (Files.exists(executable) ? " is not executable" : " does not exist") + "; " + fix,
+                    null, null, null);
         }
         Map<String, String> env = new TreeMap<>(environment);
         if (home != null) {

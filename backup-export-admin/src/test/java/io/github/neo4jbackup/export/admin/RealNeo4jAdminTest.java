@@ -17,10 +17,7 @@ import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.TestMethodOrder;
-import org.neo4j.driver.AuthTokens;
-import org.neo4j.driver.Config;
 import org.neo4j.driver.Driver;
-import org.neo4j.driver.GraphDatabase;
 import org.neo4j.driver.Session;
 
 import java.io.IOException;
@@ -29,14 +26,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.BasicFileAttributes;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZonedDateTime;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.Random;
 import java.util.TreeMap;
 import java.util.logging.Level;
 import java.util.stream.Stream;
@@ -48,9 +40,8 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 /**
  * The real tools: a Neo4j 5.26.30 Community server and neo4j-admin, built from Maven Central jars by
- * this module's build (see {@link Neo4jHome}). A server with a Graphiti-like graph (entities with
- * 384-d embeddings in a vector index, episodes, relationships with zoned datetimes, a uniqueness
- * constraint, range and fulltext indexes) is stopped by a hook, dumped through the pipeline into
+ * this module's build (see {@link Neo4jHome}). A server with a Graphiti-like graph
+ * ({@link AgentMemoryGraph}) is stopped by a hook, dumped through the pipeline into
  * local storage, started again by the hook; the dump is loaded into a second home, which is started
  * and compared. Then a damaged backup is refused, and a safety backup is taken before a restore and
  * restored after the restore failed.
@@ -59,9 +50,6 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class RealNeo4jAdminTest {
 
-    private static final int ENTITIES = 2000;
-    private static final int EPISODES = 1000;
-    private static final int DIMENSIONS = 384;
 
     private Path work;
     private Neo4jHome a;
@@ -80,19 +68,21 @@ class RealNeo4jAdminTest {
         Path lib = Path.of(System.getProperty("neo4j.home.lib", "target/neo4j-home/lib"));
         Neo4jHome.requireLib(lib);
         java.util.logging.Logger.getLogger("org.neo4j.driver").setLevel(Level.WARNING);
-        work = Path.of("target", "real-neo4j-admin", Long.toString(System.currentTimeMillis())).toAbsolutePath();
+        Path runs = Path.of("target", "real-neo4j-admin").toAbsolutePath();
+        deleteTree(runs); // keep only the latest run's homes and repositories for inspection
+        work = runs.resolve(Long.toString(System.currentTimeMillis()));
         a = Neo4jHome.create(work.resolve("home-a"), lib);
         b = Neo4jHome.create(work.resolve("home-b"), lib);
         long t0 = System.nanoTime();
         a.start();
         figures.put("server.start.first.ms", Long.toString(ms(t0)));
         long t1 = System.nanoTime();
-        query = createGraph(a);
+        query = AgentMemoryGraph.create(a.boltUri());
         figures.put("data.create.ms", Long.toString(ms(t1)));
         try (Driver driver = driver(a)) {
             expected = GraphSnapshot.of(driver, query);
         }
-        assertThat(expected.nodes()).isEqualTo(ENTITIES + EPISODES);
+        assertThat(expected.nodes()).isEqualTo(AgentMemoryGraph.NODES);
         assertThat(expected.indexes()).anyMatch(i -> i.startsWith("entity_embedding|VECTOR|NODE") && i.endsWith("ONLINE"));
         assertThat(expected.vectorQuery()).hasSize(5);
         pipeline = BackupPipeline.builder()
@@ -123,72 +113,7 @@ class RealNeo4jAdminTest {
     }
 
     private static Driver driver(Neo4jHome home) {
-        return GraphDatabase.driver(home.boltUri(), AuthTokens.none(), Config.builder().withoutEncryption().build());
-    }
-
-    private static List<Double> createGraph(Neo4jHome home) {
-        Random random = new Random(7);
-        try (Driver driver = driver(home); Session s = driver.session()) {
-            for (String ddl : List.of(
-                    "CREATE CONSTRAINT entity_uuid FOR (n:Entity) REQUIRE n.uuid IS UNIQUE",
-                    "CREATE INDEX episodic_group_id FOR (n:Episodic) ON (n.group_id)",
-                    "CREATE FULLTEXT INDEX entity_name_summary FOR (n:Entity) ON EACH [n.name, n.summary] "
-                            + "OPTIONS {indexConfig: {`fulltext.analyzer`: 'english'}}",
-                    "CREATE VECTOR INDEX entity_embedding FOR (n:Entity) ON (n.name_embedding) OPTIONS {indexConfig: "
-                            + "{`vector.dimensions`: " + DIMENSIONS + ", `vector.similarity_function`: 'cosine'}}")) {
-                s.run(ddl).consume();
-            }
-            long epoch = ZonedDateTime.of(2025, 3, 30, 1, 0, 0, 0, ZoneId.of("Europe/Berlin")).toInstant().toEpochMilli();
-            for (int from = 0; from < ENTITIES; from += 500) {
-                List<Map<String, Object>> float32 = new ArrayList<>();
-                List<Map<String, Object>> float64 = new ArrayList<>();
-                for (int i = from; i < Math.min(ENTITIES, from + 500); i++) {
-                    Map<String, Object> row = new HashMap<>();
-                    row.put("uuid", "en-" + i);
-                    row.put("name", "Entity " + i);
-                    row.put("summary", "Summary of entity " + i + " — Grüße 👋");
-                    row.put("ms", epoch + i * 3_600_000L);
-                    row.put("embedding", embedding(random));
-                    (i < ENTITIES / 2 ? float32 : float64).add(row);
-                }
-                String create = "UNWIND $rows AS row CREATE (e:Entity {uuid: row.uuid, name: row.name, "
-                        + "summary: row.summary, group_id: 'g1', "
-                        + "created_at: datetime({epochMillis: row.ms, timezone: 'Europe/Berlin'})}) WITH e, row ";
-                // half the embeddings as 32-bit float arrays (what the vector procedures store), half as 64-bit
-                s.run(create + "CALL db.create.setNodeVectorProperty(e, 'name_embedding', row.embedding) "
-                        + "RETURN count(*)", Map.of("rows", float32)).consume();
-                s.run(create + "SET e.name_embedding = row.embedding", Map.of("rows", float64)).consume();
-            }
-            for (int from = 0; from < EPISODES; from += 500) {
-                List<Map<String, Object>> rows = new ArrayList<>();
-                for (int i = from; i < Math.min(EPISODES, from + 500); i++) {
-                    rows.add(Map.of("uuid", "ep-" + i, "content", "Episode " + i + " mentions entities",
-                            "ms", epoch + i * 60_000L, "mentions", List.of("en-" + (i * 3 % ENTITIES),
-                                    "en-" + ((i * 3 + 1) % ENTITIES), "en-" + ((i * 3 + 2) % ENTITIES))));
-                }
-                s.run("UNWIND $rows AS row CREATE (ep:Episodic {uuid: row.uuid, group_id: 'g1', content: row.content, "
-                        + "valid_at: datetime({epochMillis: row.ms, timezone: 'Asia/Kathmandu'})}) WITH ep, row "
-                        + "UNWIND row.mentions AS m MATCH (e:Entity {uuid: m}) CREATE (ep)-[:MENTIONS]->(e)",
-                        Map.of("rows", rows)).consume();
-            }
-            List<Map<String, Object>> pairs = new ArrayList<>();
-            for (int i = 0; i < ENTITIES; i++) {
-                pairs.add(Map.of("a", "en-" + i, "b", "en-" + ((i * 7 + 1) % ENTITIES)));
-            }
-            s.run("UNWIND $pairs AS p MATCH (a:Entity {uuid: p.a}), (b:Entity {uuid: p.b}) CREATE (a)-[:RELATES_TO "
-                    + "{fact: a.name + ' relates to ' + b.name, valid_at: a.created_at, episodes: ['ep-1', 'ep-2'], "
-                    + "weight: 0.5}]->(b)", Map.of("pairs", pairs)).consume();
-            s.run("CALL db.awaitIndexes(300)").consume();
-            return embedding(new Random(99));
-        }
-    }
-
-    private static List<Double> embedding(Random random) {
-        List<Double> v = new ArrayList<>(DIMENSIONS);
-        for (int i = 0; i < DIMENSIONS; i++) {
-            v.add((double) (float) random.nextGaussian());
-        }
-        return v;
+        return AgentMemoryGraph.driver(home.boltUri());
     }
 
     @Test
@@ -245,6 +170,7 @@ class RealNeo4jAdminTest {
         }
         figures.put("backup.total.ms", Long.toString(backupMillis));
         figures.put("downtime.ms", attributes.get("downtime.ms"));
+        figures.put("info.ms", attributes.get("info.ms"));
         figures.put("dump.ms", attributes.get("dump.ms"));
         figures.put("hook.stop.ms", Long.toString(stopMillis));
         figures.put("hook.start.ms", Long.toString(startMillis));
@@ -334,6 +260,17 @@ class RealNeo4jAdminTest {
                 .isEqualTo(safetyManifest.source().attributes().get("neo4j.lastCommittedTransaction"));
         assertThat(info.storeFormat()).isEqualTo("record-aligned-1.1");
         assertThat(info.inUse()).isFalse();
+    }
+
+    private static void deleteTree(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            for (Path p : walk.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     private static long size(Path dir) throws IOException {
