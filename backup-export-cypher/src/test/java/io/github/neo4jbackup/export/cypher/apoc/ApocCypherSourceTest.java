@@ -257,5 +257,13 @@ class ApocCypherSourceTest {
         assertThat(run.exitCode()).as("cypher-shell output:%n%s", run.output()).isZero();
         assertThat(TargetDatabase.counts(server.driver(), "neo4j")).isEqualTo(fixtureCounts);
         assertThat(SchemaReader.read(server.driver(), "neo4j").fingerprint()).isEqualTo(fixtureSchema);
+        // APOC writes byte arrays as integer lists (its known gap): without them the content is exact.
+        try (Session s = server.driver().session()) {
+            s.run("MATCH (n) REMOVE n.bytes, n.bytes_empty").consume();
+            s.run("MATCH ()-[r]->() REMOVE r.bytes, r.bytes_empty").consume();
+        }
+        assertThat(GraphFingerprint.compute(server.driver(), "neo4j").content().hex())
+                .as("content fingerprint after replay by real cypher-shell, byte arrays aside")
+                .isEqualTo(contentWithoutBytes);
     }
 }
