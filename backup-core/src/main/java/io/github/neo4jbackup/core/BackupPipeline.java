@@ -199,10 +199,12 @@ public final class BackupPipeline {
             LOG.info("Backup {} of database '{}' started: {} -> {} {}", id, database, source.type(),
                     target.describe(), dataKey);
             try {
+                Map<String, String> prepared = prepareSource(id);
                 HookOutcome hookOutcome = new HookOutcome();
                 Written written = withHook(database, hookOutcome, () -> writeDataObject(id, dataKey, lock, chain));
                 pipelineAttributes.putAll(hookOutcome.attributes);
-                Map<String, String> attributes = new TreeMap<>(written.description.attributes());
+                Map<String, String> attributes = new TreeMap<>(prepared);
+                attributes.putAll(written.description.attributes());
                 attributes.putAll(pipelineAttributes);
                 Instant finished = clock.instant();
                 Manifest manifest = new Manifest(Manifest.FORMAT_VERSION, id, database, started, finished,
@@ -257,6 +259,19 @@ public final class BackupPipeline {
     }
 
     private record Written(StoredObject object, SourceDescription description) {
+    }
+
+    private Map<String, String> prepareSource(String id) {
+        try {
+            Map<String, String> prepared = source.prepare();
+            return prepared == null ? Map.of() : prepared;
+        } catch (BackupException e) {
+            throw e;
+        } catch (IOException | RuntimeException e) {
+            throw new SourceFailedException("Backup " + id + ": source '" + source.type() + "' could not prepare the "
+                    + "backup of database '" + source.database() + "': " + e.getMessage() + ". Nothing was stopped or "
+                    + "written.", e);
+        }
     }
 
     /** What the hook did: attributes for the manifest and a failure of afterBackup. */

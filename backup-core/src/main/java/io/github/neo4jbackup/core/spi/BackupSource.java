@@ -53,6 +53,19 @@ public interface BackupSource {
     }
 
     /**
+     * Called once per backup after the repository lock is taken and before any
+     * {@link BackupHook} runs, i.e. while the database is still online: a source whose export
+     * needs the database offline can record facts that need it online (e.g. a content
+     * fingerprint over Bolt). Failing here fails the backup before anything is stopped or written.
+     *
+     * @return attributes for the manifest (never secrets)
+     * @throws IOException when the facts cannot be gathered
+     */
+    default java.util.Map<String, String> prepare() throws IOException {
+        return java.util.Map.of();
+    }
+
+    /**
      * Writes the whole backup of the database to {@code out} and describes what was written.
      * Returning normally means the export is complete; any failure must be thrown.
      *

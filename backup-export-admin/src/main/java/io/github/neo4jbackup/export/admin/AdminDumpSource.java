@@ -63,11 +63,13 @@ public final class AdminDumpSource implements BackupSource {
     private final Neo4jAdmin admin;
     private final String database;
     private final boolean describeDatabase;
+    private final OnlineProbe onlineProbe;
 
     private AdminDumpSource(Builder b) {
         this.admin = b.admin;
         this.database = b.database;
         this.describeDatabase = b.describeDatabase;
+        this.onlineProbe = b.onlineProbe;
     }
 
     /**
@@ -126,6 +128,29 @@ public final class AdminDumpSource implements BackupSource {
      */
     public Neo4jAdmin admin() {
         return admin;
+    }
+
+    /**
+     * Runs the {@link Builder#onlineProbe online probe}, if any, while the database is still
+     * running (before the pipeline's stop hook).
+     *
+     * @return the probe's attributes
+     * @throws IOException when the probe fails
+     */
+    @Override
+    public Map<String, String> prepare() throws IOException {
+        if (onlineProbe == null) {
+            return Map.of();
+        }
+        try {
+            Map<String, String> attributes = onlineProbe.attributes(database);
+            return attributes == null ? Map.of() : Map.copyOf(attributes);
+        } catch (IOException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException("The online probe of database '" + database + "' failed before the dump: "
+                    + e.getMessage() + "; is the server running and reachable?", e);
+        }
     }
 
     @Override
@@ -359,6 +384,7 @@ public final class AdminDumpSource implements BackupSource {
         private final Neo4jAdmin admin;
         private final String database;
         private boolean describeDatabase = true;
+        private OnlineProbe onlineProbe;
 
         private Builder(Neo4jAdmin admin, String database) {
             this.admin = Objects.requireNonNull(admin, "admin");
@@ -376,6 +402,18 @@ public final class AdminDumpSource implements BackupSource {
          */
         public Builder describeDatabase(boolean value) {
             this.describeDatabase = value;
+            return this;
+        }
+
+        /**
+         * Facts to record while the database is still online, before the pipeline's stop hook
+         * (e.g. its content and schema fingerprints), so a loaded dump can be compared with them.
+         *
+         * @param value the probe, or {@code null} for none
+         * @return this builder
+         */
+        public Builder onlineProbe(OnlineProbe value) {
+            this.onlineProbe = value;
             return this;
         }
 

@@ -52,6 +52,7 @@ public final class AdminLoadSink implements RestoreSink {
     private final boolean overwriteDestination;
     private final AdminCheck check;
     private final BackupHook hook;
+    private final OnlineProbe afterLoadProbe;
 
     private AdminLoadSink(Builder b) {
         this.admin = b.admin;
@@ -59,6 +60,7 @@ public final class AdminLoadSink implements RestoreSink {
         this.overwriteDestination = b.overwriteDestination;
         this.check = b.check;
         this.hook = b.hook;
+        this.afterLoadProbe = b.afterLoadProbe;
     }
 
     /**
@@ -170,6 +172,18 @@ public final class AdminLoadSink implements RestoreSink {
                 throw new IOException("Backup " + manifest.id() + " was loaded into database '" + database
                         + "', but the " + hook.name() + " hook that starts Neo4j again failed: " + failure.getMessage()
                         + ". Neo4j may still be stopped: start it now.", failure);
+            }
+        }
+        if (afterLoadProbe != null) {
+            try {
+                Map<String, String> probed = afterLoadProbe.attributes(database);
+                if (probed != null) {
+                    attributes.putAll(probed);
+                }
+            } catch (Exception e) {
+                throw new IOException("Backup " + manifest.id() + " was loaded into database '" + database
+                        + "', but the probe after the load failed: " + e.getMessage() + ". Check that Neo4j started "
+                        + "(give the sink a hook that starts it).", e);
             }
         }
         return new SinkResult(GraphCounts.UNKNOWN, attributes);
@@ -323,6 +337,7 @@ public final class AdminLoadSink implements RestoreSink {
         private boolean overwriteDestination = true;
         private AdminCheck check;
         private BackupHook hook;
+        private OnlineProbe afterLoadProbe;
 
         private Builder(Neo4jAdmin admin, String database) {
             this.admin = Objects.requireNonNull(admin, "admin");
@@ -362,6 +377,19 @@ public final class AdminLoadSink implements RestoreSink {
          */
         public Builder checkAfterLoad(AdminCheck value) {
             this.check = value;
+            return this;
+        }
+
+        /**
+         * Facts to gather once the load is done and the {@link #hook hook} has started Neo4j again
+         * (e.g. the content and schema fingerprints), reported in the sink result so that
+         * {@code verify(id, VerifyLevel.RESTORE, sink)} compares them with the manifest.
+         *
+         * @param value the probe, or {@code null} for none
+         * @return this builder
+         */
+        public Builder afterLoadProbe(OnlineProbe value) {
+            this.afterLoadProbe = value;
             return this;
         }
 
