@@ -19,6 +19,12 @@ import java.util.Random;
  * A source that generates a deterministic agent-memory-shaped graph as Cypher statements
  * ({@code Episodic} and {@code Entity} nodes with embeddings, {@code RELATES_TO} facts), so the
  * pipeline can be tried without a database. It streams: memory does not grow with its size.
+ *
+ * <p>SPI example of a custom {@link BackupSource}: a stable {@link #type()} (recorded in the
+ * manifest, used to pick a restore sink), a file {@link #extension()}, an {@link #export} that
+ * writes to the stream it is given (never closes it), reports progress through the
+ * {@link ExportContext}, honours cancellation and returns what it exported as a
+ * {@link SourceDescription} (counts end up in the manifest).
  */
 public final class SampleGraphSource implements BackupSource {
 

@@ -1,0 +1,199 @@
+package io.github.neo4jbackup.cli;
+
+import io.github.neo4jbackup.core.BackupPipeline;
+import io.github.neo4jbackup.core.BackupResult;
+import io.github.neo4jbackup.core.InvalidInputException;
+import io.github.neo4jbackup.core.hook.BackupHooks;
+import io.github.neo4jbackup.core.retention.RetentionPolicy;
+import io.github.neo4jbackup.core.spi.BackupSource;
+import io.github.neo4jbackup.core.spi.StorageTarget;
+import io.github.neo4jbackup.core.transform.Compression;
+import io.github.neo4jbackup.export.admin.AdminDumpSource;
+import io.github.neo4jbackup.export.cypher.apoc.ApocCypherSource;
+import io.github.neo4jbackup.export.cypher.driver.DriverExportSource;
+import org.neo4j.driver.Driver;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/** {@code neo4j-backup backup}: one backup, then retention. */
+@Command(name = "backup", mixinStandardHelpOptions = true, sortOptions = false,
+        description = "Back up one database into a repository, then apply the retention options.")
+final class BackupCommand extends AbstractCommand {
+
+    /** The compression choices. */
+    enum Compress { zstd, gzip, none }
+
+    @Option(names = "--uri", paramLabel = "URI", description = "Neo4j Bolt URI (default: NEO4J_URI).")
+    String uri;
+
+    @Mixin
+    Options.Credentials credentials;
+
+    @Option(names = "--database", paramLabel = "DB", description = "Database to back up (default: NEO4J_DATABASE, else neo4j).")
+    String database;
+
+    @Option(names = "--engine", required = true, paramLabel = "driver|apoc|admin",
+            description = "driver: driver-only logical export; apoc: APOC Cypher script; admin: neo4j-admin dump.")
+    Engine engine;
+
+    @Option(names = "--to", required = true, paramLabel = "TARGET",
+            description = "Repository: a directory, a file: URI or s3://bucket/prefix.")
+    String to;
+
+    @Mixin
+    Options.S3 s3;
+
+    @Option(names = "--compress", paramLabel = "zstd|gzip|none", defaultValue = "zstd",
+            description = "Compression (default: ${DEFAULT-VALUE}; admin dumps, already compressed, are stored as they are).")
+    Compress compress;
+
+    @Option(names = "--level", paramLabel = "N", description = "Compression level (zstd 1-22, gzip 1-9).")
+    Integer level;
+
+    @Mixin
+    Options.Retention retention;
+
+    @Option(names = "--label", paramLabel = "KEY=VALUE", description = "A label recorded in the manifest (repeatable).")
+    List<String> labels = List.of();
+
+    @Mixin
+    Options.Admin admin;
+
+    @Option(names = "--already-offline",
+            description = "The database is already stopped (admin engine): no stop/start commands are run.")
+    boolean alreadyOffline;
+
+    @Option(names = {"--age-recipient", "--age-passphrase-env"}, hidden = true, paramLabel = "VALUE",
+            description = "age encryption: not available in this build yet.")
+    List<String> ageOptions = List.of();
+
+    @Option(names = "--json", description = "Print the backup result as one JSON document on stdout.")
+    boolean json;
+
+    @Override
+    boolean json() {
+        return json;
+    }
+
+    @Override
+    public Integer call() {
+        Options.rejectAge(ageOptions);
+        String db = database(database, "neo4j");
+        RetentionPolicy policy = retention.policy(ctx());
+        Map<String, String> labelMap = parseLabels();
+        if (engine.usesDriver() && (admin.any() || alreadyOffline)) {
+            throw CliException.usage("--neo4j-home, --admin-command, --stop-command, --start-command and "
+                    + "--already-offline apply to --engine admin only");
+        }
+        if (!engine.usesDriver() && uri != null) {
+            throw CliException.usage("--uri is not used by --engine admin (it runs neo4j-admin): remove it, or use"
+                    + " --engine driver|apoc for an online export");
+        }
+        try (Resources res = new Resources(ctx())) {
+            StorageTarget target = res.target(to, "--to", s3, true);
+            BackupSource source = source(res, db);
+            BackupPipeline.Builder b = pipeline(target).source(source).retention(policy);
+            compression().ifPresent(b::transform);
+            labelMap.forEach(b::label);
+            if (engine == Engine.admin) {
+                hook(b);
+            }
+            if (ctx().interactive()) {
+                b.listener(new ProgressListener(ctx().err()));
+            }
+            BackupPipeline pipeline;
+            try {
+                pipeline = b.build();
+            } catch (InvalidInputException e) {
+                throw CliException.usage(e.getMessage(), e);
+            }
+            BackupResult result = pipeline.backup();
+            say("Backup " + result.id() + " of database '" + db + "' stored: " + ProgressListener.bytes(result.storedSize())
+                    + " (" + ProgressListener.bytes(result.rawSize()) + " raw) at " + result.dataKey().value()
+                    + " in " + result.duration().toMillis() + " ms");
+            result.pruneResult().ifPresent(p -> say("Retention: kept " + p.kept().size() + ", deleted "
+                    + p.deleted().size() + (p.deleted().isEmpty() ? "" : " (" + String.join(", ",
+                    p.deleted().stream().map(d -> d.id()).toList()) + ")")));
+            result.pruneFailureMessage().ifPresent(m -> say("Warning: the backup is stored, but retention failed: " + m));
+            if (json) {
+                printJson(Json.backup(result));
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    private BackupSource source(Resources res, String db) {
+        try {
+            switch (engine) {
+                case driver: {
+                    Driver driver = res.driver(res.neo4jUri(uri, "--uri"), credentials);
+                    return DriverExportSource.builder(driver).database(db).build();
+                }
+                case apoc: {
+                    Driver driver = res.driver(res.neo4jUri(uri, "--uri"), credentials);
+                    return ApocCypherSource.builder(driver).database(db).build();
+                }
+                default:
+                    return AdminDumpSource.of(res.admin(admin), db);
+            }
+        } catch (InvalidInputException e) {
+            throw CliException.usage(e.getMessage(), e);
+        }
+    }
+
+    private java.util.Optional<io.github.neo4jbackup.core.spi.Transformer> compression() {
+        try {
+            switch (compress) {
+                case none:
+                    if (level != null) {
+                        throw CliException.usage("--level needs --compress zstd or gzip");
+                    }
+                    return java.util.Optional.empty();
+                case gzip:
+                    return java.util.Optional.of(level == null ? Compression.gzip() : Compression.gzip(level));
+                default:
+                    return java.util.Optional.of(level == null ? Compression.zstd() : Compression.zstd(level));
+            }
+        } catch (InvalidInputException | IllegalArgumentException e) {
+            throw CliException.usage("--level " + level + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void hook(BackupPipeline.Builder b) {
+        boolean commands = admin.stopCommand != null || admin.startCommand != null;
+        if (commands && alreadyOffline) {
+            throw CliException.usage("Give either --already-offline or --stop-command/--start-command, not both");
+        }
+        if (alreadyOffline) {
+            b.hook(BackupHooks.alreadyOffline());
+        } else if (commands) {
+            if (admin.stopCommand == null || admin.startCommand == null) {
+                throw CliException.usage("--stop-command and --start-command go together: the database must be started"
+                        + " again after the dump");
+            }
+            try {
+                b.hook(BackupHooks.commands(admin.stopArgv(), admin.startArgv(),
+                        Options.duration("--hook-timeout", admin.hookTimeout), Map.of()));
+            } catch (InvalidInputException e) {
+                throw CliException.usage(e.getMessage(), e);
+            }
+        }
+    }
+
+    private Map<String, String> parseLabels() {
+        Map<String, String> map = new LinkedHashMap<>();
+        for (String label : labels) {
+            int eq = label.indexOf('=');
+            if (eq <= 0) {
+                throw CliException.usage("--label '" + label + "' is not KEY=VALUE: write e.g. --label environment=prod");
+            }
+            map.put(label.substring(0, eq), label.substring(eq + 1));
+        }
+        return map;
+    }
+}

@@ -1,0 +1,164 @@
+package io.github.neo4jbackup.cli;
+
+import io.github.neo4jbackup.core.InvalidInputException;
+import io.github.neo4jbackup.core.retention.RetentionPolicy;
+import picocli.CommandLine.Option;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+
+/** The option groups several commands share, as picocli mixins. */
+final class Options {
+
+    private Options() {
+    }
+
+    /** How to log in to Neo4j: the password never comes from a flag value. */
+    static final class Credentials {
+        @Option(names = "--user", paramLabel = "USER",
+                description = "Neo4j user (default: NEO4J_USER, else the user of NEO4J_AUTH, else neo4j).")
+        String user;
+
+        @Option(names = "--password-env", paramLabel = "VAR",
+                description = "Read the Neo4j password from this environment variable (default: NEO4J_PASSWORD, "
+                        + "else the password of NEO4J_AUTH=user/password).")
+        String passwordEnv;
+
+        @Option(names = "--password-file", paramLabel = "FILE",
+                description = "Read the Neo4j password from the first line of this file.")
+        Path passwordFile;
+    }
+
+    /** Settings of {@code s3://} targets. */
+    static final class S3 {
+        @Option(names = "--s3-endpoint", paramLabel = "URL",
+                description = "Endpoint of an S3-compatible store (MinIO, R2, Ceph...); default: AWS.")
+        String endpoint;
+
+        @Option(names = "--s3-region", paramLabel = "REGION",
+                description = "Region (default: AWS_REGION or the AWS profile; us-east-1 with --s3-endpoint).")
+        String region;
+
+        @Option(names = "--s3-path-style", description = "Use path-style requests (most S3-compatible stores).")
+        boolean pathStyle;
+
+        @Option(names = "--s3-sse", paramLabel = "aes256|kms[:KEYID]",
+                description = "Server-side encryption of stored objects.")
+        String sse;
+    }
+
+    /** The repository layout on the target. */
+    static final class Layout {
+        @Option(names = "--key-template", paramLabel = "TEMPLATE",
+                description = "Object key template; use the same one for every command on a repository "
+                        + "(default: {database}/{database}-{timestamp}.{ext}).")
+        String keyTemplate;
+    }
+
+    /** The retention options. */
+    static final class Retention {
+        @Option(names = "--keep-last", paramLabel = "N", description = "Keep the N newest backups.")
+        Integer keepLast;
+
+        @Option(names = "--keep-within", paramLabel = "DURATION",
+                description = "Keep every backup younger than this (7d, 36h, P2W; default: BACKUP_RETENTION_DAYS days).")
+        String keepWithin;
+
+        @Option(names = "--keep-daily", paramLabel = "N", description = "Keep the newest backup of each of the last N days.")
+        Integer keepDaily;
+
+        @Option(names = "--keep-weekly", paramLabel = "N", description = "Keep the newest backup of each of the last N weeks.")
+        Integer keepWeekly;
+
+        @Option(names = "--keep-monthly", paramLabel = "N", description = "Keep the newest backup of each of the last N months.")
+        Integer keepMonthly;
+
+        /**
+         * The policy, or {@code null} when no option (and no BACKUP_RETENTION_DAYS) is set.
+         */
+        RetentionPolicy policy(CliContext ctx) {
+            RetentionPolicy.Builder b = RetentionPolicy.builder();
+            try {
+                if (keepLast != null) {
+                    b.keepLast(keepLast);
+                }
+                if (keepWithin != null) {
+                    b.keepWithin(Options.duration("--keep-within", keepWithin));
+                } else if (ctx.env("BACKUP_RETENTION_DAYS") != null) {
+                    String days = ctx.env("BACKUP_RETENTION_DAYS").strip();
+                    if (!days.matches("[0-9]{1,5}") || Integer.parseInt(days) == 0) {
+                        throw CliException.usage("BACKUP_RETENTION_DAYS='" + days + "' is not a positive whole number"
+                                + " of days: set it to e.g. 14, or unset it and pass --keep-within");
+                    }
+                    b.keepWithin(Duration.ofDays(Integer.parseInt(days)));
+                }
+                if (keepDaily != null) {
+                    b.keepDaily(keepDaily);
+                }
+                if (keepWeekly != null) {
+                    b.keepWeekly(keepWeekly);
+                }
+                if (keepMonthly != null) {
+                    b.keepMonthly(keepMonthly);
+                }
+            } catch (InvalidInputException e) {
+                throw CliException.usage("Invalid retention option: " + e.getMessage(), e);
+            }
+            return b.isEmpty() ? null : b.build();
+        }
+    }
+
+    /** How to run neo4j-admin and the commands that stop and start the database. */
+    static final class Admin {
+        @Option(names = "--neo4j-home", paramLabel = "DIR", description = "Neo4j home: runs DIR/bin/neo4j-admin.")
+        Path neo4jHome;
+
+        @Option(names = "--admin-command", paramLabel = "\"ARGV\"",
+                description = "How to run neo4j-admin, split into words like a shell would but never run through one, "
+                        + "e.g. \"docker exec neo4j neo4j-admin\".")
+        String adminCommand;
+
+        @Option(names = "--stop-command", paramLabel = "\"ARGV\"",
+                description = "Command that stops the database before a dump or load, e.g. \"docker stop neo4j\".")
+        String stopCommand;
+
+        @Option(names = "--start-command", paramLabel = "\"ARGV\"",
+                description = "Command that starts the database again afterwards.")
+        String startCommand;
+
+        @Option(names = "--hook-timeout", paramLabel = "DURATION", defaultValue = "10m",
+                description = "How long a stop or start command may take (default: ${DEFAULT-VALUE}).")
+        String hookTimeout;
+
+        boolean any() {
+            return neo4jHome != null || adminCommand != null || stopCommand != null || startCommand != null;
+        }
+
+        List<String> stopArgv() {
+            return stopCommand == null ? null : ArgvTokenizer.split(stopCommand);
+        }
+
+        List<String> startArgv() {
+            return startCommand == null ? null : ArgvTokenizer.split(startCommand);
+        }
+    }
+
+    /** The age encryption flags are reserved: they arrive with the encryption module. */
+    static void rejectAge(List<String> values) {
+        if (values != null && !values.isEmpty()) {
+            throw CliException.usage("age encryption (--age-recipient, --age-passphrase-env, --age-identity) is not"
+                    + " available in this build of neo4j-backup: remove those flags, or use a build that includes the"
+                    + " age encryption module");
+        }
+    }
+
+    /** Parses a duration option, turning the library's message into a usage error naming the flag. */
+    static Duration duration(String flag, String text) {
+        try {
+            return RetentionPolicy.parseDuration(text);
+        } catch (InvalidInputException e) {
+            throw CliException.usage(flag + ": " + e.getMessage(), e);
+        }
+    }
+}

@@ -1,0 +1,213 @@
+package io.github.neo4jbackup.cli;
+
+import io.github.neo4jbackup.core.BackupPipeline;
+import io.github.neo4jbackup.core.InvalidInputException;
+import io.github.neo4jbackup.core.RestoreOptions;
+import io.github.neo4jbackup.core.RestoreResult;
+import io.github.neo4jbackup.core.hook.BackupHooks;
+import io.github.neo4jbackup.core.manifest.Manifest;
+import io.github.neo4jbackup.core.spi.BackupHook;
+import io.github.neo4jbackup.core.spi.BackupSource;
+import io.github.neo4jbackup.core.spi.RestoreSink;
+import io.github.neo4jbackup.core.spi.StorageTarget;
+import io.github.neo4jbackup.core.transform.Compression;
+import io.github.neo4jbackup.export.admin.AdminDumpSource;
+import io.github.neo4jbackup.export.admin.AdminLoadSink;
+import io.github.neo4jbackup.export.admin.Neo4jAdmin;
+import io.github.neo4jbackup.export.cypher.apoc.ApocCypherSource;
+import io.github.neo4jbackup.export.cypher.driver.DriverExportSource;
+import io.github.neo4jbackup.export.cypher.driver.DriverRestoreSink;
+import io.github.neo4jbackup.export.cypher.script.CypherScriptSink;
+import org.neo4j.driver.Driver;
+import picocli.CommandLine.ArgGroup;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
+import picocli.CommandLine.Option;
+
+import java.util.List;
+import java.util.Map;
+
+/** {@code neo4j-backup restore}: restores a verified backup into a database. */
+@Command(name = "restore", mixinStandardHelpOptions = true, sortOptions = false,
+        description = {"Restore a backup into a database. The backup is verified first (exit 3 and nothing written",
+                "when it fails its checks). The restore engine is the one recorded in the manifest unless --engine",
+                "overrides it. With --wipe (or the admin engine) a safety backup of the current database is taken",
+                "first, into the --from repository unless --safety-backup-to or --no-safety-backup says otherwise."})
+final class RestoreCommand extends AbstractCommand {
+
+    @Option(names = "--from", required = true, paramLabel = "TARGET",
+            description = "Repository: a directory, a file: URI or s3://bucket/prefix.")
+    String from;
+
+    @Mixin
+    Options.S3 s3;
+
+    @ArgGroup(exclusive = true, multiplicity = "1")
+    BackupSelection selection;
+
+    @Option(names = "--uri", paramLabel = "URI", description = "Neo4j Bolt URI to restore into (default: NEO4J_URI).")
+    String uri;
+
+    @Mixin
+    Options.Credentials credentials;
+
+    @Option(names = "--database", paramLabel = "DB",
+            description = "Database to restore into (default: NEO4J_DATABASE, else the backup's database).")
+    String database;
+
+    @Option(names = "--engine", paramLabel = "driver|apoc|admin",
+            description = "Override the restore engine recorded in the manifest.")
+    Engine engine;
+
+    @Mixin
+    Options.Admin admin;
+
+    @ArgGroup(exclusive = true, multiplicity = "0..1")
+    Safety safety;
+
+    @Option(names = "--wipe", description = "Allow replacing a database that is not empty (its data and schema are deleted).")
+    boolean wipe;
+
+    @Option(names = "--yes", description = "Do not ask for confirmation (required without a terminal).")
+    boolean yes;
+
+    @Option(names = {"--age-identity", "--age-passphrase-env"}, hidden = true, paramLabel = "VALUE",
+            description = "age encryption: not available in this build yet.")
+    List<String> ageOptions = List.of();
+
+    @Option(names = "--json", description = "Print the restore result as one JSON document on stdout.")
+    boolean json;
+
+    /** Where the safety backup goes. */
+    static final class Safety {
+        @Option(names = "--safety-backup-to", paramLabel = "TARGET",
+                description = "Take the safety backup of the current database into this repository.")
+        String to;
+
+        @Option(names = "--no-safety-backup", description = "Take no safety backup (the current data is lost).")
+        boolean none;
+    }
+
+    @Override
+    boolean json() {
+        return json;
+    }
+
+    @Override
+    public Integer call() {
+        Options.rejectAge(ageOptions);
+        try (Resources res = new Resources(ctx())) {
+            StorageTarget target = res.target(from, "--from", s3, false);
+            BackupPipeline pipeline = pipeline(target).build();
+            Manifest manifest = selection.resolve(pipeline);
+            Engine e = engine != null ? engine : Engine.forSourceType(manifest.source().type(), manifest.id());
+            String db = database(database, manifest.database());
+            if (e.usesDriver() && admin.any()) {
+                throw CliException.usage("--neo4j-home, --admin-command, --stop-command and --start-command apply to the"
+                        + " admin engine only; backup " + manifest.id() + " restores with the " + e + " engine");
+            }
+            Driver driver = null;
+            Neo4jAdmin neo4jAdmin = null;
+            BackupHook hook = null;
+            String where;
+            if (e.usesDriver()) {
+                var u = res.neo4jUri(uri, "--uri");
+                where = "database '" + db + "' at " + Resources.redact(u.toString());
+                driver = res.driver(u, credentials);
+            } else {
+                neo4jAdmin = res.admin(admin);
+                hook = hook();
+                where = "database '" + db + "' with " + neo4jAdmin.commandLine(java.util.List.of());
+            }
+            boolean destructive = wipe || !e.usesDriver();
+            String safetyTo = safety == null ? null : safety.to;
+            boolean takeSafety = safety == null ? destructive : !safety.none;
+            confirm(manifest, where, destructive, takeSafety);
+
+            RestoreSink sink;
+            try {
+                sink = switch (e) {
+                    case driver -> DriverRestoreSink.builder(driver).database(db).wipe(wipe).build();
+                    case apoc -> CypherScriptSink.builder(driver).database(db).wipe(wipe).build();
+                    case admin -> {
+                        AdminLoadSink.Builder b = AdminLoadSink.builder(neo4jAdmin, db).overwriteDestination(wipe);
+                        if (hook != null) {
+                            b.hook(hook);
+                        }
+                        yield b.build();
+                    }
+                };
+            } catch (InvalidInputException ex) {
+                throw CliException.usage(ex.getMessage(), ex);
+            }
+            RestoreOptions options = RestoreOptions.defaults();
+            if (takeSafety) {
+                StorageTarget safetyTarget = safetyTo == null ? target : res.target(safetyTo, "--safety-backup-to", s3, true);
+                BackupSource source = switch (e) {
+                    case driver -> DriverExportSource.builder(driver).database(db).build();
+                    case apoc -> ApocCypherSource.builder(driver).database(db).build();
+                    case admin -> AdminDumpSource.of(neo4jAdmin, db);
+                };
+                BackupPipeline.Builder sb = pipeline(safetyTarget).source(source).transform(Compression.zstd());
+                manifest.labels().forEach(sb::label); // a key template may name them
+                sb.label("purpose", "safety-backup");
+                if (hook != null) {
+                    sb.hook(hook);
+                }
+                options = options.withSafetyBackup(sb.build());
+                say("A safety backup of " + where + " is taken first, into " + safetyTarget.describe());
+            }
+            say("Restoring backup " + manifest.id() + " (" + manifest.source().type() + ") into " + where);
+            RestoreResult result;
+            try {
+                result = pipeline.restore(manifest.id(), sink, options);
+            } catch (InvalidInputException ex) {
+                if (!wipe && String.valueOf(ex.getMessage()).toLowerCase(java.util.Locale.ROOT).contains("empty")) {
+                    throw CliException.usage(ex.getMessage() + " (pass --wipe to replace the current contents)", ex);
+                }
+                throw ex;
+            }
+            say("Restored backup " + manifest.id() + ": " + ProgressListener.bytes(result.rawBytes()) + " in "
+                    + result.duration().toMillis() + " ms"
+                    + result.countsMatched().map(m -> m ? ", counts match the manifest" : ", COUNTS DIFFER from the manifest").orElse("")
+                    + result.safetyBackup().map(id -> "; safety backup " + id).orElse(""));
+            if (json) {
+                printJson(Json.restore(result, db));
+            }
+            return ExitCodes.OK;
+        }
+    }
+
+    private BackupHook hook() {
+        if (admin.stopCommand == null && admin.startCommand == null) {
+            return null;
+        }
+        if (admin.stopCommand == null || admin.startCommand == null) {
+            throw CliException.usage("--stop-command and --start-command go together: the database must be started"
+                    + " again after the load");
+        }
+        try {
+            return BackupHooks.commands(admin.stopArgv(), admin.startArgv(),
+                    Options.duration("--hook-timeout", admin.hookTimeout), Map.of());
+        } catch (InvalidInputException ex) {
+            throw CliException.usage(ex.getMessage(), ex);
+        }
+    }
+
+    private void confirm(Manifest manifest, String where, boolean destructive, boolean takeSafety) {
+        if (yes) {
+            return;
+        }
+        String question = "Restore backup " + manifest.id() + " (" + manifest.finishedAt() + ") into " + where
+                + (destructive ? ", REPLACING its current contents" + (takeSafety ? " (a safety backup is taken first)"
+                : " (NO safety backup)") : "") + "? Type 'yes' to continue: ";
+        if (!ctx().interactive()) {
+            throw CliException.usage("Refusing to restore without confirmation: no terminal to ask on. Pass --yes to"
+                    + " confirm restoring backup " + manifest.id() + " into " + where);
+        }
+        String answer = ctx().prompt().apply(question);
+        if (answer == null || !answer.strip().equalsIgnoreCase("yes")) {
+            throw CliException.usage("Restore cancelled: the answer was not 'yes' (pass --yes to skip the question)");
+        }
+    }
+}
