@@ -31,8 +31,8 @@ import java.util.Map;
 @Command(name = "restore", mixinStandardHelpOptions = true, sortOptions = false,
         description = {"Restore a backup into a database. The backup is verified first (exit 3 and nothing written",
                 "when it fails its checks). The restore engine is the one recorded in the manifest unless --engine",
-                "overrides it. With --wipe (or the admin engine) a safety backup of the current database is taken",
-                "first, into the --from repository unless --safety-backup-to or --no-safety-backup says otherwise."})
+                "overrides it. With --wipe a safety backup of the current database is taken first,",
+                "into the --from repository unless --safety-backup-to or --no-safety-backup says otherwise."})
 final class RestoreCommand extends AbstractCommand {
 
     @Option(names = "--from", required = true, paramLabel = "TARGET",
@@ -119,7 +119,7 @@ final class RestoreCommand extends AbstractCommand {
                 hook = hook();
                 where = "database '" + db + "' with " + neo4jAdmin.commandLine(java.util.List.of());
             }
-            boolean destructive = wipe || !e.usesDriver();
+            boolean destructive = wipe; // without it every sink refuses a database that holds data
             String safetyTo = safety == null ? null : safety.to;
             boolean takeSafety = safety == null ? destructive : !safety.none;
             confirm(manifest, where, destructive, takeSafety);

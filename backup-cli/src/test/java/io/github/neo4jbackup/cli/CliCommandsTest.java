@@ -243,6 +243,7 @@ class CliCommandsTest {
         try (RepositoryLock lock = RepositoryLock.acquire(LocalStorageTarget.of(repo), ObjectKey.of("locks/neo4j.lock"),
                 Clock.systemUTC(), Duration.ofHours(1), "someone@elsewhere", "backup by another run")) {
             CliRun backup = run("backup", "--engine", "driver", "--to", repo.toString(), "--json");
+            assertThat(lock).as("held by this test").isNotNull();
             assertThat(backup.exitCode()).as(backup.toString()).isEqualTo(ExitCodes.LOCKED);
             assertThat(backup.json().get("error").asText()).contains("someone@elsewhere");
             assertThat(backup.json().get("type").asText()).isEqualTo("LockHeldException");
