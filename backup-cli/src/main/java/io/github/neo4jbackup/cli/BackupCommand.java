@@ -68,9 +68,13 @@ final class BackupCommand extends AbstractCommand {
             description = "The database is already stopped (admin engine): no stop/start commands are run.")
     boolean alreadyOffline;
 
-    @Option(names = {"--age-recipient", "--age-passphrase-env"}, hidden = true, paramLabel = "VALUE",
-            description = "age encryption: not available in this build yet.")
-    List<String> ageOptions = List.of();
+    @Option(names = "--age-recipient", paramLabel = "KEY",
+            description = "Encrypt with age to this X25519 public key (age1...) or recipients file (repeatable).")
+    List<String> ageRecipients = List.of();
+
+    @Option(names = "--age-passphrase-env", paramLabel = "VAR",
+            description = "Encrypt with age to the passphrase in this environment variable (scrypt).")
+    String agePassphraseEnv;
 
     @Option(names = "--json", description = "Print the backup result as one JSON document on stdout.")
     boolean json;
@@ -82,7 +86,6 @@ final class BackupCommand extends AbstractCommand {
 
     @Override
     public Integer call() {
-        Options.rejectAge(ageOptions);
         String db = database(database, "neo4j");
         RetentionPolicy policy = retention.policy(ctx());
         Map<String, String> labelMap = parseLabels();
@@ -99,6 +102,7 @@ final class BackupCommand extends AbstractCommand {
             BackupSource source = source(res, db);
             BackupPipeline.Builder b = pipeline(target).source(source).retention(policy);
             compression().ifPresent(b::transform);
+            Options.ageEncryption(ageRecipients, agePassphraseEnv).ifPresent(b::transform);
             labelMap.forEach(b::label);
             if (engine == Engine.admin) {
                 hook(b);

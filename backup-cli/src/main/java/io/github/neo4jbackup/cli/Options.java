@@ -144,12 +144,60 @@ final class Options {
         }
     }
 
-    /** The age encryption flags are reserved: they arrive with the encryption module. */
-    static void rejectAge(List<String> values) {
-        if (values != null && !values.isEmpty()) {
-            throw CliException.usage("age encryption (--age-recipient, --age-passphrase-env, --age-identity) is not"
-                    + " available in this build of neo4j-backup: remove those flags, or use a build that includes the"
-                    + " age encryption module");
+    /**
+     * The age encryption for a backup, from {@code --age-recipient} keys and/or
+     * {@code --age-passphrase-env}, or empty when neither is given.
+     */
+    static java.util.Optional<io.github.neo4jbackup.core.spi.Transformer> ageEncryption(List<String> recipients,
+                                                                                      String passphraseEnv) {
+        if ((recipients == null || recipients.isEmpty()) && passphraseEnv == null) {
+            return java.util.Optional.empty();
+        }
+        try {
+            io.github.neo4jbackup.encryption.age.AgeEncryption.Builder b =
+                    io.github.neo4jbackup.encryption.age.AgeEncryption.builder();
+            if (recipients != null) {
+                for (String r : recipients) {
+                    java.nio.file.Path file = java.nio.file.Path.of(r);
+                    if (!r.startsWith("age1") && java.nio.file.Files.isRegularFile(file)) {
+                        b.recipientsFile(file);
+                    } else {
+                        b.recipient(r);
+                    }
+                }
+            }
+            if (passphraseEnv != null) {
+                b.passphraseFromEnv(passphraseEnv);
+            }
+            return java.util.Optional.of(b.build());
+        } catch (InvalidInputException e) {
+            throw CliException.usage(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * The age decoder for verify and restore, from {@code --age-identity FILE} and/or
+     * {@code --age-passphrase-env VAR}, or empty when neither is given.
+     */
+    static java.util.Optional<io.github.neo4jbackup.core.spi.Transformer> ageDecoder(List<String> identityFiles,
+                                                                                   String passphraseEnv) {
+        if ((identityFiles == null || identityFiles.isEmpty()) && passphraseEnv == null) {
+            return java.util.Optional.empty();
+        }
+        try {
+            io.github.neo4jbackup.encryption.age.AgeEncryption.Builder b =
+                    io.github.neo4jbackup.encryption.age.AgeEncryption.builder();
+            if (identityFiles != null) {
+                for (String f : identityFiles) {
+                    b.identityFile(java.nio.file.Path.of(f));
+                }
+            }
+            if (passphraseEnv != null) {
+                b.passphraseFromEnv(passphraseEnv);
+            }
+            return java.util.Optional.of(b.build());
+        } catch (InvalidInputException e) {
+            throw CliException.usage(e.getMessage(), e);
         }
     }
 

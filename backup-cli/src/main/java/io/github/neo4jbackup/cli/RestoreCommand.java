@@ -71,9 +71,17 @@ final class RestoreCommand extends AbstractCommand {
     @Option(names = "--yes", description = "Do not ask for confirmation (required without a terminal).")
     boolean yes;
 
-    @Option(names = {"--age-identity", "--age-passphrase-env"}, hidden = true, paramLabel = "VALUE",
-            description = "age encryption: not available in this build yet.")
-    List<String> ageOptions = List.of();
+    @Option(names = "--age-identity", paramLabel = "FILE",
+            description = "An age identity file (as age-keygen writes it) to decrypt encrypted backups (repeatable).")
+    List<String> ageIdentities = List.of();
+
+    @Option(names = "--age-recipient", paramLabel = "KEY",
+            description = "Encrypt the safety backup with age to this public key or recipients file (repeatable).")
+    List<String> safetyRecipients = List.of();
+
+    @Option(names = "--age-passphrase-env", paramLabel = "VAR",
+            description = "Decrypt age passphrase-encrypted backups with the passphrase in this environment variable.")
+    String agePassphraseEnv;
 
     @Option(names = "--json", description = "Print the restore result as one JSON document on stdout.")
     boolean json;
@@ -95,10 +103,11 @@ final class RestoreCommand extends AbstractCommand {
 
     @Override
     public Integer call() {
-        Options.rejectAge(ageOptions);
         try (Resources res = new Resources(ctx())) {
             StorageTarget target = res.target(from, "--from", s3, false);
-            BackupPipeline pipeline = pipeline(target).build();
+            BackupPipeline.Builder pb = pipeline(target);
+            Options.ageDecoder(ageIdentities, agePassphraseEnv).ifPresent(pb::decoder);
+            BackupPipeline pipeline = pb.build();
             Manifest manifest = selection.resolve(pipeline);
             Engine e = engine != null ? engine : Engine.forSourceType(manifest.source().type(), manifest.id());
             String db = database(database, manifest.database());
@@ -149,6 +158,12 @@ final class RestoreCommand extends AbstractCommand {
                     case admin -> AdminDumpSource.of(neo4jAdmin, db);
                 };
                 BackupPipeline.Builder sb = pipeline(safetyTarget).source(source).transform(Compression.zstd());
+                Options.ageEncryption(safetyRecipients, null).ifPresent(sb::transform);
+                if (safetyRecipients.isEmpty()
+                        && manifest.transformers().stream().anyMatch(t -> t.id().equals("age"))) {
+                    say("Warning: the restored backup is age-encrypted but the safety backup is not; pass "
+                            + "--age-recipient KEY to encrypt it too");
+                }
                 manifest.labels().forEach(sb::label); // a key template may name them
                 sb.label("purpose", "safety-backup");
                 if (hook != null) {

@@ -51,9 +51,13 @@ final class VerifyCommand extends AbstractCommand {
     @Mixin
     Options.Credentials credentials;
 
-    @Option(names = {"--age-identity", "--age-passphrase-env"}, hidden = true, paramLabel = "VALUE",
-            description = "age encryption: not available in this build yet.")
-    List<String> ageOptions = List.of();
+    @Option(names = "--age-identity", paramLabel = "FILE",
+            description = "An age identity file (as age-keygen writes it) to decrypt encrypted backups (repeatable).")
+    List<String> ageIdentities = List.of();
+
+    @Option(names = "--age-passphrase-env", paramLabel = "VAR",
+            description = "Decrypt age passphrase-encrypted backups with the passphrase in this environment variable.")
+    String agePassphraseEnv;
 
     @Option(names = "--json", description = "Print the verify report as one JSON document on stdout.")
     boolean json;
@@ -65,10 +69,11 @@ final class VerifyCommand extends AbstractCommand {
 
     @Override
     public Integer call() {
-        Options.rejectAge(ageOptions);
         try (Resources res = new Resources(ctx())) {
             StorageTarget target = res.target(from, "--from", s3, false);
-            BackupPipeline pipeline = pipeline(target).build();
+            BackupPipeline.Builder pb = pipeline(target);
+            Options.ageDecoder(ageIdentities, agePassphraseEnv).ifPresent(pb::decoder);
+            BackupPipeline pipeline = pb.build();
             Manifest manifest = selection.resolve(pipeline);
             VerifyReport report;
             if (restoreInto != null) {

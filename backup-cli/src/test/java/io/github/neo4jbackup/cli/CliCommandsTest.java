@@ -326,4 +326,35 @@ class CliCommandsTest {
     private static String[] concat(String[] a, String[] b) {
         return Stream.concat(Stream.of(a), Stream.of(b)).toArray(String[]::new);
     }
+
+    /** age's published test key pair (all bytes 0x42): not a secret. */
+    static final String TEST_IDENTITY = "AGE-SECRET-KEY-1GFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPYYSJZGFPQ4EGAEX";
+    static final String TEST_RECIPIENT = "age1zvkyg2lqzraa2lnjvqej32nkuu0ues2s82hzrye869xeexvn73equnujwj";
+
+    @Test
+    void encryptedBackupNeedsTheIdentityToVerifyAndRestore() throws java.io.IOException {
+        smallGraph();
+        String repo = dir.resolve("encrypted").toString();
+        Path identity = dir.resolve("key.txt");
+        java.nio.file.Files.writeString(identity, "# test key\n" + TEST_IDENTITY + "\n");
+
+        CliRun backup = run("backup", "--engine", "driver", "--to", repo, "--age-recipient", TEST_RECIPIENT, "--json");
+        assertThat(backup.exitCode()).as(backup.toString()).isZero();
+        assertThat(backup.json().get("dataKey").asText()).endsWith(".zst.age");
+        assertThat(backup.toString()).doesNotContain(TEST_IDENTITY);
+
+        CliRun withoutKey = run("verify", "--from", repo, "--latest", "--deep", "--json");
+        assertThat(withoutKey.exitCode()).as(withoutKey.toString()).isEqualTo(2);
+        assertThat(withoutKey.toString()).contains("--age-identity");
+
+        CliRun deep = run("verify", "--from", repo, "--latest", "--deep", "--age-identity", identity.toString(), "--json");
+        assertThat(deep.exitCode()).as(deep.toString()).isZero();
+        assertThat(deep.json().get("ok").asBoolean()).isTrue();
+
+        CliRun restore = run("restore", "--from", repo, "--latest", "--wipe", "--yes", "--no-safety-backup",
+                "--age-identity", identity.toString(), "--json");
+        assertThat(restore.exitCode()).as(restore.toString()).isZero();
+        assertThat(nodes(server)).isEqualTo(2);
+        assertThat(restore.toString()).doesNotContain(TEST_IDENTITY);
+    }
 }
