@@ -432,15 +432,20 @@ public final class BackupPipeline {
 
     private void writeManifest(Manifest manifest, ObjectKey manifestKey) {
         byte[] json = ManifestCodec.write(manifest);
+        boolean committed = false;
         try (PendingObject pending = target.create(manifestKey, Map.of("backup-id", manifest.id()),
                 WriteMode.CREATE_NEW)) {
             pending.stream().write(json);
             ObjectInfo info = pending.commit();
+            committed = true;
             if (info.size() != json.length) {
                 throw new IOException("the store reports " + info.size() + " bytes for the manifest but "
                         + json.length + " were written");
             }
         } catch (IOException e) {
+            if (committed) {
+                deleteQuietly(manifestKey); // ours, but damaged: it must not stay without its object
+            }
             deleteQuietly(manifest.object().key());
             throw storageFailure("write the manifest " + manifestKey + " (the data object was removed; "
                     + "the backup does not exist)", e);
@@ -560,10 +565,15 @@ public final class BackupPipeline {
         try {
             return target.listAllObjects(keyTemplate.listingPrefix());
         } catch (IOException e) {
-            throw storageFailure("list " + keyTemplate.listingPrefix(), e);
+            throw storageFailure("list " + listingDescription(), e);
         } catch (UncheckedIOException e) {
-            throw storageFailure("list " + keyTemplate.listingPrefix(), e.getCause());
+            throw storageFailure("list " + listingDescription(), e.getCause());
         }
+    }
+
+    private String listingDescription() {
+        String prefix = keyTemplate.listingPrefix();
+        return prefix.isEmpty() ? "the repository" : "'" + prefix + "'";
     }
 
     private Manifest readManifest(ObjectKey key) {
