@@ -474,4 +474,13 @@ class BackupPipelineTest {
         assertThat(report.problems()).anyMatch(s -> s.contains("49 relationships"))
                 .anyMatch(s -> s.contains("'RELATES_TO'"));
     }
+
+    @Test
+    void anUnreadableLockIsHeldUntilItHasGoneStaleSinceItWasWritten() throws IOException {
+        BackupPipeline p = pipeline(new GeneratedSource("neo4j", 1000, 3)).lockStaleAfter(Duration.ofMinutes(10)).build();
+        overwrite(target, ObjectKey.of("locks/neo4j.lock"), "{not json".getBytes(StandardCharsets.UTF_8));
+        assertThatThrownBy(p::backup).isInstanceOf(LockHeldException.class).hasMessageContaining("unreadable lock");
+        clock.advance(Duration.ofMinutes(11));
+        assertThat(p.backup().id()).isNotBlank();
+    }
 }

@@ -186,8 +186,18 @@ public final class RepositoryLock implements AutoCloseable {
                     n.path("token").asText(""), Instant.parse(n.path("acquiredAt").asText()),
                     Instant.parse(n.path("expiresAt").asText()));
         } catch (IOException | DateTimeParseException e) {
-            LOG.warn("Lock {} is unreadable; treating it as stale", key);
-            return new Holder("unknown (unreadable lock)", "unknown", "", Instant.EPOCH, Instant.EPOCH);
+            // A damaged lock (or a damaged read of a live one) counts as held until it has gone unchanged
+            // for the stale period, measured from the store's modification time: never taken over at once.
+            Instant written;
+            try {
+                written = target.stat(key).map(i -> i.lastModified()).orElse(Instant.EPOCH);
+            } catch (IOException io) {
+                throw storage("read the lock " + key, target, io);
+            }
+            Instant expires = written.plus(staleAfter);
+            LOG.warn("Lock {} is unreadable; treating it as held until {}", key, expires);
+            return new Holder("unknown (unreadable lock, last written " + written + ")", "unknown", "", written,
+                    expires);
         }
     }
 
