@@ -1,5 +1,6 @@
 package io.github.neo4jbackup.cli;
 
+import io.github.neo4jbackup.core.BackupPipeline;
 import io.github.neo4jbackup.core.InvalidInputException;
 import io.github.neo4jbackup.core.retention.RetentionPolicy;
 import picocli.CommandLine.Option;
@@ -12,6 +13,23 @@ import java.util.List;
 final class Options {
 
     private Options() {
+    }
+
+    /** The age identities that decrypt encrypted backups (verify, restore). */
+    static final class Decryption {
+        @Option(names = "--age-identity", paramLabel = "FILE",
+                description = "An age identity file (as age-keygen writes it) to decrypt encrypted backups (repeatable).")
+        List<String> identities = List.of();
+
+        @Option(names = "--age-passphrase-env", paramLabel = "VAR",
+                description = "Decrypt age passphrase-encrypted backups with the passphrase in this environment variable.")
+        String passphraseEnv;
+
+        /** Registers the age decoder on the pipeline when an identity or passphrase was given. */
+        BackupPipeline.Builder apply(BackupPipeline.Builder builder) {
+            ageDecoder(identities, passphraseEnv).ifPresent(builder::decoder);
+            return builder;
+        }
     }
 
     /** How to log in to Neo4j: the password never comes from a flag value. */

@@ -71,17 +71,13 @@ final class RestoreCommand extends AbstractCommand {
     @Option(names = "--yes", description = "Do not ask for confirmation (required without a terminal).")
     boolean yes;
 
-    @Option(names = "--age-identity", paramLabel = "FILE",
-            description = "An age identity file (as age-keygen writes it) to decrypt encrypted backups (repeatable).")
-    List<String> ageIdentities = List.of();
+    @Mixin
+    Options.Decryption decryption;
 
     @Option(names = "--age-recipient", paramLabel = "KEY",
             description = "Encrypt the safety backup with age to this public key or recipients file (repeatable).")
     List<String> safetyRecipients = List.of();
 
-    @Option(names = "--age-passphrase-env", paramLabel = "VAR",
-            description = "Decrypt age passphrase-encrypted backups with the passphrase in this environment variable.")
-    String agePassphraseEnv;
 
     @Option(names = "--json", description = "Print the restore result as one JSON document on stdout.")
     boolean json;
@@ -105,9 +101,7 @@ final class RestoreCommand extends AbstractCommand {
     public Integer call() {
         try (Resources res = new Resources(ctx())) {
             StorageTarget target = res.target(from, "--from", s3, false);
-            BackupPipeline.Builder pb = pipeline(target);
-            Options.ageDecoder(ageIdentities, agePassphraseEnv).ifPresent(pb::decoder);
-            BackupPipeline pipeline = pb.build();
+            BackupPipeline pipeline = decryption.apply(pipeline(target)).build();
             Manifest manifest = selection.resolve(pipeline);
             Engine e = engine != null ? engine : Engine.forSourceType(manifest.source().type(), manifest.id());
             String db = database(database, manifest.database());

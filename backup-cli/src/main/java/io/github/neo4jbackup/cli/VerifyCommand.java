@@ -51,13 +51,9 @@ final class VerifyCommand extends AbstractCommand {
     @Mixin
     Options.Credentials credentials;
 
-    @Option(names = "--age-identity", paramLabel = "FILE",
-            description = "An age identity file (as age-keygen writes it) to decrypt encrypted backups (repeatable).")
-    List<String> ageIdentities = List.of();
+    @Mixin
+    Options.Decryption decryption;
 
-    @Option(names = "--age-passphrase-env", paramLabel = "VAR",
-            description = "Decrypt age passphrase-encrypted backups with the passphrase in this environment variable.")
-    String agePassphraseEnv;
 
     @Option(names = "--json", description = "Print the verify report as one JSON document on stdout.")
     boolean json;
@@ -71,9 +67,7 @@ final class VerifyCommand extends AbstractCommand {
     public Integer call() {
         try (Resources res = new Resources(ctx())) {
             StorageTarget target = res.target(from, "--from", s3, false);
-            BackupPipeline.Builder pb = pipeline(target);
-            Options.ageDecoder(ageIdentities, agePassphraseEnv).ifPresent(pb::decoder);
-            BackupPipeline pipeline = pb.build();
+            BackupPipeline pipeline = decryption.apply(pipeline(target)).build();
             Manifest manifest = selection.resolve(pipeline);
             VerifyReport report;
             if (restoreInto != null) {
