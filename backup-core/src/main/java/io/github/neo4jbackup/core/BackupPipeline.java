@@ -755,11 +755,24 @@ public final class BackupPipeline {
         final VerifyingInputStream stored;
         final VerifyingInputStream raw;
         private final InputStream chain;
+        private final FailureRecordingInputStream storage;
+        private final FailureRecordingInputStream decoder;
 
-        DecodedStream(VerifyingInputStream stored, InputStream chain, VerifyingInputStream raw) {
+        DecodedStream(FailureRecordingInputStream storage, VerifyingInputStream stored, InputStream chain,
+                      FailureRecordingInputStream decoder, VerifyingInputStream raw) {
+            this.storage = storage;
             this.stored = stored;
             this.chain = chain;
+            this.decoder = decoder;
             this.raw = raw;
+        }
+
+        /**
+         * The failure the decoding chain reported about the data itself, if any: {@code null} when
+         * it did not fail or when reading the store failed (a storage failure is not damage).
+         */
+        IOException decodeFailure() {
+            return storage.failure == null ? decoder.failure : null;
         }
 
         void drain() throws IOException {
@@ -787,7 +800,8 @@ public final class BackupPipeline {
             throw new IntegrityException("Data object " + manifest.object().key() + " of backup " + manifest.id()
                     + " is missing on " + target.describe() + "; the backup cannot be restored", e);
         }
-        VerifyingInputStream stored = new VerifyingInputStream(in, manifest.object().storedSize(),
+        FailureRecordingInputStream storage = new FailureRecordingInputStream(in);
+        VerifyingInputStream stored = new VerifyingInputStream(storage, manifest.object().storedSize(),
                 manifest.object().storedSha256(), "Stored object " + manifest.object().key() + " of backup "
                 + manifest.id());
         InputStream decoded = stored;
@@ -799,9 +813,55 @@ public final class BackupPipeline {
             closeQuietly(decoded);
             throw e;
         }
-        VerifyingInputStream raw = new VerifyingInputStream(decoded, manifest.object().rawSize(),
+        FailureRecordingInputStream decoder = new FailureRecordingInputStream(decoded);
+        VerifyingInputStream raw = new VerifyingInputStream(decoder, manifest.object().rawSize(),
                 manifest.object().rawSha256(), "Decoded stream of backup " + manifest.id());
-        return new DecodedStream(stored, decoded, raw);
+        return new DecodedStream(storage, stored, decoded, decoder, raw);
+    }
+
+    /** Passes reads through and remembers the first {@link IOException} they threw. */
+    private static final class FailureRecordingInputStream extends java.io.FilterInputStream {
+        volatile IOException failure;
+
+        FailureRecordingInputStream(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            try {
+                return in.read();
+            } catch (IOException e) {
+                record(e);
+                throw e;
+            }
+        }
+
+        @Override
+        public int read(byte[] b, int off, int len) throws IOException {
+            try {
+                return in.read(b, off, len);
+            } catch (IOException e) {
+                record(e);
+                throw e;
+            }
+        }
+
+        @Override
+        public long skip(long n) throws IOException {
+            try {
+                return in.skip(n);
+            } catch (IOException e) {
+                record(e);
+                throw e;
+            }
+        }
+
+        private void record(IOException e) {
+            if (failure == null) {
+                failure = e;
+            }
+        }
     }
 
     private List<Transformer> decodeChain(Manifest manifest) {
@@ -899,6 +959,17 @@ public final class BackupPipeline {
                 if (integrity != null) {
                     throw new IntegrityException(stripPeriod(integrity.getMessage()) + ". The restore sink reported: "
                             + e.getMessage(), e);
+                }
+                IOException damaged = decoded.decodeFailure();
+                if (damaged != null) {
+                    // The decoders (decompression, decryption) refused the data: the backup is damaged,
+                    // whatever the sink made of it.
+                    throw new IntegrityException("Backup " + manifest.id() + " could not be decoded: "
+                            + stripPeriod(String.valueOf(damaged.getMessage()))
+                            + (damaged == e ? "" : ". The restore sink reported: " + stripPeriod(String.valueOf(
+                                    e.getMessage())))
+                            + ". The sink stopped before the end of the data; check the database before using it, "
+                            + "and restore another backup into an empty database.", e);
                 }
                 if (e instanceof BackupException be) {
                     throw be;

@@ -243,6 +243,56 @@ class BackupPipelineTest {
     }
 
     @Test
+    void aDecoderRefusingTheDataDuringAStreamingRestoreIsAnIntegrityFailure() throws IOException {
+        BackupPipeline p = pipeline(new GeneratedSource("neo4j", 500_000, 3)).transform(Compression.gzip()).build();
+        BackupResult r = p.backup();
+        byte[] bytes = read(target, r.dataKey());
+        bytes[bytes.length / 2] ^= 0x5a; // inside the deflate data: gzip fails long before the stored hash is due
+        overwrite(target, r.dataKey(), bytes);
+
+        HashingSink sink = new HashingSink();
+        assertThatThrownBy(() -> p.restore(r.id(), sink, RestoreOptions.defaults().withVerifyFirst(false)))
+                .isInstanceOf(IntegrityException.class).hasMessageContaining("could not be decoded")
+                .hasMessageContaining("gzip");
+        assertThat(sink.called).isTrue();
+        assertThat(sink.finished).isFalse();
+    }
+
+    @Test
+    void aStoreFailingWhileRestoringIsNotReportedAsDamage() throws IOException {
+        BackupPipeline p = pipeline(new GeneratedSource("neo4j", 500_000, 3)).transform(Compression.gzip()).build();
+        BackupResult r = p.backup();
+        StorageTarget failingReads = new io.github.neo4jbackup.core.storage.ForwardingStorageTarget(target) {
+            @Override
+            public InputStream open(ObjectKey key) throws IOException {
+                InputStream in = super.open(key);
+                if (!key.equals(r.dataKey())) {
+                    return in;
+                }
+                return new java.io.FilterInputStream(in) {
+                    private long read;
+
+                    @Override
+                    public int read(byte[] b, int off, int len) throws IOException {
+                        if (read > 20_000) {
+                            throw new IOException("connection reset");
+                        }
+                        int n = super.read(b, off, len);
+                        read += Math.max(n, 0);
+                        return n;
+                    }
+                };
+            }
+        };
+        BackupPipeline reading = p.toBuilder().target(failingReads).build();
+        HashingSink sink = new HashingSink();
+        assertThatThrownBy(() -> reading.restore(r.id(), sink, RestoreOptions.defaults().withVerifyFirst(false)))
+                .isNotInstanceOf(IntegrityException.class).isInstanceOf(BackupException.class)
+                .hasMessageContaining("connection reset");
+        assertThat(sink.finished).isFalse();
+    }
+
+    @Test
     void truncatedObjectIsDetected() throws IOException {
         BackupPipeline p = pipeline(new GeneratedSource("neo4j", 300_000, 3)).transform(Compression.gzip()).build();
         BackupResult r = p.backup();

@@ -33,6 +33,7 @@ public final class RepositoryLock implements AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(RepositoryLock.class);
     private static final ObjectMapper MAPPER = new ObjectMapper();
+    private static final long TAKEOVER_PAUSE_MILLIS = 25;
 
     private final StorageTarget target;
     private final ObjectKey key;
@@ -89,13 +90,7 @@ public final class RepositoryLock implements AutoCloseable {
                             + " if it died, the lock is taken over automatically after it expires, or delete "
                             + key + " by hand once you are sure it is not running.", holder.owner, holder.expiresAt);
                 }
-                LOG.warn("Taking over stale lock {} held by {} for '{}' (expired {})", key, holder.owner,
-                        holder.operation, holder.expiresAt);
-                try {
-                    target.delete(key);
-                } catch (IOException io) {
-                    throw storage("remove the stale lock " + key, target, io);
-                }
+                lock.removeStale(holder);
             } catch (IOException e) {
                 throw storage("create the lock " + key, target, e);
             }
@@ -105,6 +100,61 @@ public final class RepositoryLock implements AutoCloseable {
         throw new LockHeldException("Could not acquire the repository lock " + key + " on " + target.describe()
                 + ": another run keeps taking it (" + who + "). Try again later.", who,
                 holder == null ? clock.instant() : holder.expiresAt);
+    }
+
+    /**
+     * Removes a stale lock so that the next attempt can create a new one. Several runs may find
+     * the same stale lock at once; if each simply deleted the lock object, a slow one could delete
+     * the new lock of a faster one and both would go on. So the removal happens under a guard
+     * object ({@code <lock>.takeover}, created with {@link WriteMode#CREATE_NEW}): its holder
+     * deletes the lock only if it is still the stale one it read. A run that finds the guard taken
+     * does nothing and tries again; a guard left behind by a run that died while taking over is
+     * itself removed once it has gone stale. A run that finds the guard taken pauses briefly so
+     * that its next look finds the new lock (or none) rather than the stale one again.
+     */
+    private void removeStale(Holder stale) {
+        ObjectKey guard = ObjectKey.of(key.value() + ".takeover");
+        try {
+            write(guard, WriteMode.CREATE_NEW);
+        } catch (ObjectExistsException e) {
+            Holder other = readHolder(guard);
+            if (other != null && !other.expiresAt.isAfter(clock.instant())) {
+                LOG.warn("Removing the takeover guard {} left by {} (expired {})", guard, other.owner,
+                        other.expiresAt);
+                deleteOrFail(guard, "remove the stale takeover guard ");
+            } else {
+                pauseForTakeover(); // another run is taking the lock over: give it time, then look again
+            }
+            return;
+        } catch (IOException e) {
+            throw storage("create the takeover guard " + guard, target, e);
+        }
+        try {
+            Holder now = readHolder(key);
+            if (now != null && now.token.equals(stale.token) && now.acquiredAt.equals(stale.acquiredAt)) {
+                LOG.warn("Taking over stale lock {} held by {} for '{}' (expired {})", key, stale.owner,
+                        stale.operation, stale.expiresAt);
+                deleteOrFail(key, "remove the stale lock ");
+            }
+        } finally {
+            deleteOrFail(guard, "remove the takeover guard ");
+        }
+    }
+
+    private static void pauseForTakeover() {
+        try {
+            Thread.sleep(TAKEOVER_PAUSE_MILLIS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void deleteOrFail(ObjectKey k, String what) {
+        try {
+            target.delete(k);
+        } catch (IOException io) {
+            throw storage(what + k, target, io);
+        }
     }
 
     /**
@@ -158,6 +208,10 @@ public final class RepositoryLock implements AutoCloseable {
     }
 
     private void write(WriteMode mode) throws IOException {
+        write(key, mode);
+    }
+
+    private void write(ObjectKey objectKey, WriteMode mode) throws IOException {
         ObjectNode node = MAPPER.createObjectNode();
         node.put("owner", owner);
         node.put("operation", operation);
@@ -165,13 +219,17 @@ public final class RepositoryLock implements AutoCloseable {
         node.put("acquiredAt", acquiredAt.toString());
         node.put("expiresAt", clock.instant().plus(staleAfter).toString());
         byte[] bytes = MAPPER.writerWithDefaultPrettyPrinter().writeValueAsBytes(node);
-        try (PendingObject pending = target.create(key, Map.of(), mode)) {
+        try (PendingObject pending = target.create(objectKey, Map.of(), mode)) {
             pending.stream().write(bytes);
             pending.commit();
         }
     }
 
     private Holder readHolder() {
+        return readHolder(key);
+    }
+
+    private Holder readHolder(ObjectKey key) {
         byte[] bytes;
         try (InputStream in = target.open(key)) {
             bytes = in.readNBytes(64 * 1024);

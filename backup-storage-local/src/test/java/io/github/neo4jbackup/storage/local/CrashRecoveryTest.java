@@ -25,7 +25,11 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Clock;
 import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -40,6 +44,33 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * the middle of the stream) and checks that the repository stays consistent and recovers.
  */
 class CrashRecoveryTest {
+
+    /** How long the child's lock stays fresh; the parent moves its clock past it instead of sleeping. */
+    static final Duration CHILD_LOCK_STALE_AFTER = Duration.ofSeconds(30);
+
+    /** A clock that starts at the real time and moves only when told to. */
+    static final class SteppingClock extends Clock {
+        private volatile Instant now = Instant.now();
+
+        void advance(Duration d) {
+            now = now.plus(d);
+        }
+
+        @Override
+        public ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
+    }
 
     /** Entry point of the child JVM: args = dir, mode ("before-manifest" or "mid-stream"). */
     public static final class Child {
@@ -83,7 +114,7 @@ class CrashRecoveryTest {
                 }
             };
             BackupPipeline.builder().source(source).target(target).transform(Compression.gzip())
-                    .lockStaleAfter(Duration.ofSeconds(1)).build().backup();
+                    .lockStaleAfter(CHILD_LOCK_STALE_AFTER).build().backup();
             System.exit(0);
         }
     }
@@ -111,11 +142,13 @@ class CrashRecoveryTest {
         assertThat(runChild(dir, "before-manifest")).isEqualTo(137);
         assertThat(files(dir)).anyMatch(p -> p.toString().endsWith(".bin.gz")).anyMatch(p -> p.toString().endsWith(".lock"));
 
+        SteppingClock clock = new SteppingClock();
         BackupPipeline pipeline = BackupPipeline.builder().source(small()).target(LocalStorageTarget.of(dir))
-                .retention(RetentionPolicy.builder().keepLast(3).build()).orphanGracePeriod(Duration.ZERO).build();
+                .retention(RetentionPolicy.builder().keepLast(3).build()).orphanGracePeriod(Duration.ZERO)
+                .clock(clock).build();
         assertThat(pipeline.list()).as("a data object without manifest is not a backup").isEmpty();
 
-        Thread.sleep(1100); // the dead run's lock (stale after 1 s) expires
+        clock.advance(CHILD_LOCK_STALE_AFTER.plusSeconds(1)); // the dead run's lock expires
         BackupResult next = pipeline.backup();
         assertThat(pipeline.list()).hasSize(1);
         assertThat(pipeline.verify(next.id(), VerifyLevel.FULL).ok()).isTrue();
@@ -132,12 +165,13 @@ class CrashRecoveryTest {
         assertThat(target.listAllObjects("")).extracting(i -> i.key().value()).containsExactly("locks/neo4j.lock");
         assertThat(files(dir)).anyMatch(p -> p.getFileName().toString().endsWith(".tmp"));
 
+        SteppingClock clock = new SteppingClock();
         BackupPipeline pipeline = BackupPipeline.builder().source(small()).target(target)
                 .retention(RetentionPolicy.builder().keepLast(3).build()).orphanGracePeriod(Duration.ZERO)
-                .lockStaleAfter(Duration.ofHours(1)).build();
+                .lockStaleAfter(Duration.ofHours(1)).clock(clock).build();
         assertThatThrownBy(pipeline::backup).as("the dead run's lock is still fresh")
                 .isInstanceOf(LockHeldException.class).hasMessageContaining("pid");
-        Thread.sleep(1100);
+        clock.advance(CHILD_LOCK_STALE_AFTER.plusSeconds(1));
         BackupResult next = pipeline.backup();
         assertThat(next.pruneResult().orElseThrow().incompleteRemoved()).isEqualTo(1);
         assertThat(files(dir)).noneMatch(p -> p.getFileName().toString().endsWith(".tmp"));
