@@ -6,6 +6,10 @@
  * return a fresh, empty target from {@code newTarget()}, and override the hooks that describe what
  * the target supports (metadata, cheap listings, clock tolerance).
  *
+ * <p>{@link io.github.neo4jbackup.testkit.FaultyTcpProxy} is a loopback TCP proxy that injects
+ * network faults (resets after N bytes, stalls, cut connections, canned answers) between a client
+ * and a real server, for fault tests of sources (Bolt) and targets (S3).
+ *
  * <p>This module depends on JUnit Jupiter and AssertJ at compile scope; add it with
  * {@code <scope>test</scope>}.
  */

@@ -57,7 +57,9 @@ public final class Neo4jTestServer implements AutoCloseable {
                 .withConfig(BoltConnector.listen_address, new SocketAddress("127.0.0.1", freePort()))
                 .withConfig(GraphDatabaseSettings.procedure_unrestricted, List.of("apoc.*"))
                 .withConfig(GraphDatabaseInternalSettings.netty_server_shutdown_quiet_period, 0)
-                .withConfig(GraphDatabaseInternalSettings.netty_server_shutdown_timeout, Duration.ofSeconds(1));
+                .withConfig(GraphDatabaseInternalSettings.netty_server_shutdown_timeout, Duration.ofSeconds(1))
+                // a server closed while an export streams waits 1 s (not 10 s) for its open transaction
+                .withConfig(GraphDatabaseSettings.shutdown_transaction_end_timeout, Duration.ofSeconds(1));
         if (withApoc) {
             for (Class<?> c : apocClasses()) {
                 boolean procedure = false;

@@ -6,6 +6,7 @@ import io.github.neo4jbackup.core.spi.ObjectExistsException;
 import io.github.neo4jbackup.core.spi.ObjectInfo;
 import io.github.neo4jbackup.core.spi.ObjectKey;
 import io.github.neo4jbackup.core.spi.WriteMode;
+import io.github.neo4jbackup.testkit.FaultyTcpProxy;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;

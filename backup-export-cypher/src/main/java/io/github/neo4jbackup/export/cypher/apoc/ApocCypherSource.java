@@ -8,6 +8,8 @@ import io.github.neo4jbackup.core.spi.BackupSource;
 import io.github.neo4jbackup.core.spi.ExportContext;
 import io.github.neo4jbackup.core.spi.GraphCounts;
 import io.github.neo4jbackup.core.spi.SourceDescription;
+import io.github.neo4jbackup.export.cypher.internal.StallWatchdog;
+import io.github.neo4jbackup.export.cypher.internal.StallWatchdog.StalledException;
 import io.github.neo4jbackup.export.cypher.restore.TargetDatabase;
 import io.github.neo4jbackup.export.cypher.schema.DatabaseSchema;
 import io.github.neo4jbackup.export.cypher.schema.SchemaReader;
@@ -24,6 +26,8 @@ import org.neo4j.driver.SessionConfig;
 import org.neo4j.driver.TransactionConfig;
 import org.neo4j.driver.exceptions.ClientException;
 import org.neo4j.driver.exceptions.Neo4jException;
+import org.neo4j.driver.exceptions.ServiceUnavailableException;
+import org.neo4j.driver.exceptions.SessionExpiredException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -90,6 +94,13 @@ import java.util.Optional;
  * {@code double[]}. The content fingerprint of a restored database differs wherever such properties
  * exist. Use the driver-only engine ({@code cypher-driver}) for exact types.
  *
+ * <p><b>Faults.</b> A server that stops or a connection that breaks fails the export with a
+ * {@link SourceFailedException} whose message names the database and what to do; nothing is
+ * stored. The driver has no read timeout, so a connection that <em>stalls</em> is ended by the export
+ * itself after {@link Builder#stallTimeout(Duration)} without an answer (default 5 minutes). For
+ * this the export runs on a daemon worker thread ({@code neo4j-backup-export}) supervised by the
+ * calling thread; interrupting the calling thread still cancels it.
+ *
  * <p>Requires APOC core 5.x on the server with {@code apoc.export.cypher.all} allowed; a missing or
  * too old APOC fails fast with an {@link InvalidInputException} that names the driver-only engine.
  * The driver belongs to the caller and is never closed. Immutable and thread-safe.
@@ -138,6 +149,7 @@ public final class ApocCypherSource implements BackupSource {
     private final Duration transactionTimeout;
     private final Duration apocTimeout;
     private final Duration awaitIndexesTimeout;
+    private final Duration stallTimeout;
 
     private ApocCypherSource(Builder b) {
         this.driver = b.driver;
@@ -147,6 +159,7 @@ public final class ApocCypherSource implements BackupSource {
         this.transactionTimeout = b.transactionTimeout;
         this.apocTimeout = b.apocTimeout;
         this.awaitIndexesTimeout = b.awaitIndexesTimeout;
+        this.stallTimeout = b.stallTimeout;
     }
 
     /**
@@ -172,6 +185,7 @@ public final class ApocCypherSource implements BackupSource {
         b.transactionTimeout = transactionTimeout;
         b.apocTimeout = apocTimeout;
         b.awaitIndexesTimeout = awaitIndexesTimeout;
+        b.stallTimeout = stallTimeout;
         return b;
     }
 
@@ -212,16 +226,28 @@ public final class ApocCypherSource implements BackupSource {
      * @param context progress (nodes and relationships exported) and cancellation
      * @return versions, counts, fingerprint and attributes for the manifest
      * @throws InvalidInputException when APOC is missing, too old or its export procedure is not allowed
-     * @throws SourceFailedException when the export fails or ends early (counts do not match)
+     * @throws SourceFailedException when the export fails or ends early (counts do not match), or the
+     *                               server did not answer within {@link Builder#stallTimeout(Duration)}
      * @throws IOException           when writing fails or the backup is cancelled
      */
     @Override
     public SourceDescription export(OutputStream out, ExportContext context) throws IOException {
         Objects.requireNonNull(out, "out");
         ExportContext ctx = context == null ? ExportContext.NONE : context;
-        Probe probe = probe();
-        GraphCounts before = TargetDatabase.counts(driver, database);
-        DatabaseSchema schema = SchemaReader.read(driver, database);
+        try {
+            return StallWatchdog.run(stallTimeout, out, (o, watchdog) -> export(o, ctx, watchdog));
+        } catch (StalledException e) {
+            throw new SourceFailedException("APOC's export of database '" + database + "' failed: " + e.getMessage()
+                    + ". Nothing was stored; check the network between this host and the server and the server's "
+                    + "health, then run the backup again (raise stallTimeout if the server legitimately needs longer "
+                    + "to produce a batch).", e);
+        }
+    }
+
+    private SourceDescription export(OutputStream out, ExportContext ctx, StallWatchdog watchdog) throws IOException {
+        Probe probe = watchdog.call("the APOC version", this::probe);
+        GraphCounts before = watchdog.call("the counts", () -> TargetDatabase.counts(driver, database));
+        DatabaseSchema schema = watchdog.call("the schema", () -> SchemaReader.read(driver, database));
         IdentifierRepair repair = IdentifierRepair.forNames(probe.names);
         LOG.info("APOC {} export of database '{}' started ({} nodes, {} relationships, batch size {})",
                 probe.apocVersion, database, before.nodes(), before.relationships(), batchSize);
@@ -237,13 +263,13 @@ public final class ApocCypherSource implements BackupSource {
         SessionConfig config = SessionConfig.builder().withDatabase(database).withDefaultAccessMode(AccessMode.READ)
                 .withFetchSize(1).build();
         try (Session session = driver.session(config)) {
-            Result result = session.run("CALL " + PROCEDURE + "(null, $config) "
+            Result result = watchdog.call("the first rows of APOC's export", () -> session.run("CALL " + PROCEDURE + "(null, $config) "
                     + "YIELD batches, nodes, relationships, source, cypherStatements "
                     + "RETURN batches, nodes, relationships, source, cypherStatements",
-                    Map.of("config", apocConfig()), transactionConfig());
-            ApocRowReader rows = new ApocRowReader(result, repair, ctx);
+                    Map.of("config", apocConfig()), transactionConfig()));
+            ApocRowReader rows = new ApocRowReader(result, r -> watchdog.hasNext(r, "APOC's export rows"), repair, ctx);
             rewrite = rewrite(rows, writer);
-            result.consume();
+            watchdog.call("the end of APOC's export", result::consume);
         } catch (ClientException e) {
             if (isProcedureMissing(e)) {
                 throw noApoc("the procedure " + PROCEDURE + " is not available: " + firstLine(e), e);
@@ -258,8 +284,17 @@ public final class ApocCypherSource implements BackupSource {
         writer.write("CALL db.awaitIndexes(" + Math.max(1, awaitIndexesTimeout.toSeconds()) + ");\n");
         writer.flush();
 
-        GraphCounts after = TargetDatabase.counts(driver, database);
-        DatabaseSchema schemaAfter = SchemaReader.read(driver, database);
+        GraphCounts after;
+        DatabaseSchema schemaAfter;
+        try {
+            after = watchdog.call("the counts", () -> TargetDatabase.counts(driver, database));
+            schemaAfter = watchdog.call("the schema", () -> SchemaReader.read(driver, database));
+        } catch (Neo4jException e) {
+            throw new SourceFailedException("APOC's export of database '" + database + "' failed: reading the counts "
+                    + "after APOC's stream ended failed: " + firstLine(e) + ". The server stopped or the connection "
+                    + "broke. Nothing was stored; check that the server is running and reachable, then run the backup "
+                    + "again.", e);
+        }
         GraphCounts counts = checkTotals(rewrite, before, after);
         boolean changed = before.nodes() != after.nodes() || before.relationships() != after.relationships()
                 || !before.labels().equals(after.labels()) || !before.types().equals(after.types())
@@ -507,8 +542,12 @@ public final class ApocCypherSource implements BackupSource {
     }
 
     private SourceFailedException exportFailed(Neo4jException e) {
+        String advice = e instanceof ServiceUnavailableException || e instanceof SessionExpiredException
+                ? "the server stopped or the connection broke; check that the server is running and reachable, then "
+                + "run the backup again"
+                : "check the server log, or raise transactionTimeout / apocTimeout";
         return new SourceFailedException("APOC's export of database '" + database + "' failed: " + firstLine(e)
-                + ". Nothing was stored; check the server log, or raise transactionTimeout / apocTimeout.", e);
+                + ". Nothing was stored; " + advice + ".", e);
     }
 
     private static boolean isProcedureMissing(ClientException e) {
@@ -546,6 +585,7 @@ public final class ApocCypherSource implements BackupSource {
         private Duration transactionTimeout;
         private Duration apocTimeout = Duration.ofMinutes(10);
         private Duration awaitIndexesTimeout = Duration.ofHours(1);
+        private Duration stallTimeout = Duration.ofMinutes(5);
 
         private Builder(Driver driver) {
             this.driver = Objects.requireNonNull(driver, "driver");
@@ -639,6 +679,28 @@ public final class ApocCypherSource implements BackupSource {
                 throw new InvalidInputException("awaitIndexesTimeout must be positive, was " + value);
             }
             this.awaitIndexesTimeout = value;
+            return this;
+        }
+
+        /**
+         * How long the export waits for one answer of the server (the next row of APOC's stream,
+         * the reply to a query) before it gives up (default 5 minutes; it must exceed the time APOC
+         * needs to produce one batch). The driver has no read timeout: without this, a connection
+         * that stalls (a network that stops delivering packets without closing the connection, a
+         * frozen server) would block the backup, and the repository lock, forever. When the time
+         * passes, the export terminates the connection and fails with a
+         * {@link SourceFailedException} naming the stall; nothing is stored. Time spent writing the
+         * output is not counted.
+         *
+         * @param value a positive duration
+         * @return this builder
+         * @throws InvalidInputException when not positive
+         */
+        public Builder stallTimeout(Duration value) {
+            if (value == null || value.isNegative() || value.isZero()) {
+                throw new InvalidInputException("stallTimeout must be positive, was " + value);
+            }
+            this.stallTimeout = value;
             return this;
         }
 

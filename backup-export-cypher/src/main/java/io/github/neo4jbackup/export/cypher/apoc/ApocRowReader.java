@@ -7,6 +7,7 @@ import org.neo4j.driver.Value;
 
 import java.io.IOException;
 import java.io.Reader;
+import java.util.function.Predicate;
 
 /**
  * The {@code cypherStatements} of every row of a streaming APOC export, as one character stream:
@@ -17,6 +18,7 @@ import java.io.Reader;
 final class ApocRowReader extends Reader {
 
     private final Result result;
+    private final Predicate<Result> hasNext;
     private final IdentifierRepair repair;
     private final ExportContext context;
     private String current = "";
@@ -27,7 +29,13 @@ final class ApocRowReader extends Reader {
     private String sourceSummary;
 
     ApocRowReader(Result result, IdentifierRepair repair, ExportContext context) {
+        this(result, Result::hasNext, repair, context);
+    }
+
+    /** With {@code hasNext} in place of {@link Result#hasNext()} (e.g. under a stall watchdog). */
+    ApocRowReader(Result result, Predicate<Result> hasNext, IdentifierRepair repair, ExportContext context) {
         this.result = result;
+        this.hasNext = hasNext;
         this.repair = repair;
         this.context = context;
     }
@@ -68,7 +76,7 @@ final class ApocRowReader extends Reader {
         if (context.cancelled()) {
             throw new IOException("Backup cancelled while APOC was exporting (after " + rows + " rows)");
         }
-        if (!result.hasNext()) {
+        if (!hasNext.test(result)) {
             return false;
         }
         Record row = result.next();

@@ -9,6 +9,8 @@ import io.github.neo4jbackup.core.spi.ExportContext;
 import io.github.neo4jbackup.core.spi.GraphCounts;
 import io.github.neo4jbackup.core.spi.SourceDescription;
 import io.github.neo4jbackup.export.cypher.fingerprint.GraphFingerprinter;
+import io.github.neo4jbackup.export.cypher.internal.StallWatchdog;
+import io.github.neo4jbackup.export.cypher.internal.StallWatchdog.StalledException;
 import io.github.neo4jbackup.export.cypher.restore.TargetDatabase;
 import io.github.neo4jbackup.export.cypher.schema.ConstraintDefinition;
 import io.github.neo4jbackup.export.cypher.schema.DatabaseSchema;
@@ -71,6 +73,14 @@ import java.util.function.Function;
  * {@link Attributes#CHANGED_DURING_EXPORT} and logs a warning, or fails with
  * {@link SourceFailedException} when {@link Builder#failOnConcurrentChange(boolean)} is set.
  *
+ * <p>Faults: a server that stops, a connection that breaks or a transaction the server
+ * terminates fails the export with an {@link IOException} naming the database, the phase and what
+ * to do (the pipeline reports it as {@link SourceFailedException}; nothing is stored). The driver
+ * has no read timeout, so a connection that <em>stalls</em> is ended by the export itself after
+ * {@link Builder#stallTimeout(Duration)} without an answer (default 5 minutes). For
+ * this the export runs on a daemon worker thread ({@code neo4j-backup-export}) supervised by the
+ * calling thread; interrupting the calling thread still cancels it.
+ *
  * <p>Limits: the read transaction lives as long as the export, so the server's
  * {@code db.transaction.timeout} (or {@link Builder#transactionTimeout(Duration)}) must allow it;
  * a read transaction holds no growing state on the server. Node keys in the backup are the
@@ -86,6 +96,7 @@ public final class DriverExportSource implements BackupSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(DriverExportSource.class);
     private static final int PROGRESS_EVERY = 1000;
+    private static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofMinutes(5);
 
     static final String NODES_QUERY = "MATCH (n) RETURN id(n) AS k, labels(n) AS l, properties(n) AS p";
     static final String RELATIONSHIPS_QUERY = "MATCH ()-[r]->() "
@@ -96,6 +107,7 @@ public final class DriverExportSource implements BackupSource {
     private final int fetchSize;
     private final Duration transactionTimeout;
     private final boolean failOnConcurrentChange;
+    private final Duration stallTimeout;
     private final Runnable beforeStreaming;
     private final Runnable beforeRelationships;
 
@@ -105,6 +117,7 @@ public final class DriverExportSource implements BackupSource {
         this.fetchSize = b.fetchSize;
         this.transactionTimeout = b.transactionTimeout;
         this.failOnConcurrentChange = b.failOnConcurrentChange;
+        this.stallTimeout = b.stallTimeout;
         this.beforeStreaming = b.beforeStreaming;
         this.beforeRelationships = b.beforeRelationships;
     }
@@ -130,6 +143,7 @@ public final class DriverExportSource implements BackupSource {
         b.fetchSize = fetchSize;
         b.transactionTimeout = transactionTimeout;
         b.failOnConcurrentChange = failOnConcurrentChange;
+        b.stallTimeout = stallTimeout;
         b.beforeStreaming = beforeStreaming;
         b.beforeRelationships = beforeRelationships;
         return b;
@@ -172,6 +186,16 @@ public final class DriverExportSource implements BackupSource {
     }
 
     /**
+     * How long the export waits for one answer of the server before it closes the connection and
+     * fails.
+     *
+     * @return the stall timeout
+     */
+    public Duration stallTimeout() {
+        return stallTimeout;
+    }
+
+    /**
      * Whether a change during the export fails it (otherwise it is recorded with a warning).
      *
      * @return {@code true} to fail
@@ -197,6 +221,17 @@ public final class DriverExportSource implements BackupSource {
     public SourceDescription export(OutputStream out, ExportContext context) throws IOException {
         Objects.requireNonNull(out, "out");
         ExportContext ctx = context == null ? ExportContext.NONE : context;
+        try {
+            return StallWatchdog.run(stallTimeout, out, (o, watchdog) -> export(o, ctx, watchdog));
+        } catch (StalledException e) {
+            throw new IOException("Exporting database '" + database + "' failed: " + e.getMessage() + ". Check the "
+                    + "network between this host and the server and the server's health, then run the backup again; "
+                    + "raise stallTimeout(..) if the server legitimately needs longer to answer. Nothing was stored "
+                    + "for this backup.", e);
+        }
+    }
+
+    private SourceDescription export(OutputStream out, ExportContext ctx, StallWatchdog watchdog) throws IOException {
         long started = System.nanoTime();
         Instant createdAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         TransactionConfig txConfig = transactionConfig();
@@ -205,8 +240,8 @@ public final class DriverExportSource implements BackupSource {
         String[] server;
         GraphCounts before;
         try {
-            server = serverInfo();
-            before = TargetDatabase.counts(driver, database);
+            server = watchdog.call("the server version", this::serverInfo);
+            before = watchdog.call("the counts", () -> TargetDatabase.counts(driver, database));
         } catch (Neo4jException e) {
             throw failure("reading the counts", progress, e);
         }
@@ -222,8 +257,9 @@ public final class DriverExportSource implements BackupSource {
                 .withDefaultAccessMode(AccessMode.READ).withFetchSize(fetchSize).build();
         try (fingerprint;
              Session session = driver.session(sessionConfig);
-             Transaction tx = session.beginTransaction(txConfig)) {
-            DatabaseSchema schema = SchemaReader.read(tx, database);
+             Transaction tx = watchdog.call("the start of the read transaction",
+                     () -> session.beginTransaction(txConfig))) {
+            DatabaseSchema schema = watchdog.call("the schema", () -> SchemaReader.read(tx, database));
             schemaFingerprint = schema.fingerprint();
             writer.header(new GraphRecord.Header(GraphFormat.VERSION, database, server[0], server[1],
                     createdAt.toString()));
@@ -233,8 +269,8 @@ public final class DriverExportSource implements BackupSource {
             }
             Function<Value, String> asString = Value::asString;
             Function<Value, Value> identity = v -> v;
-            Result nodes = tx.run(NODES_QUERY);
-            while (nodes.hasNext()) {
+            Result nodes = watchdog.call("the nodes", () -> tx.run(NODES_QUERY));
+            while (watchdog.hasNext(nodes, "the nodes")) {
                 Record r = nodes.next();
                 long key = r.get(0).asLong();
                 List<String> labels = r.get(1).asList(asString);
@@ -246,8 +282,8 @@ public final class DriverExportSource implements BackupSource {
             if (beforeRelationships != null) {
                 beforeRelationships.run();
             }
-            Result relationships = tx.run(RELATIONSHIPS_QUERY);
-            while (relationships.hasNext()) {
+            Result relationships = watchdog.call("the relationships", () -> tx.run(RELATIONSHIPS_QUERY));
+            while (watchdog.hasNext(relationships, "the relationships")) {
                 Record r = relationships.next();
                 long start = r.get(0).asLong();
                 long end = r.get(1).asLong();
@@ -257,7 +293,10 @@ public final class DriverExportSource implements BackupSource {
                 fingerprint.relationship(start, end, type, properties);
                 progress.record();
             }
-            tx.commit();
+            watchdog.call("the end of the read transaction", () -> {
+                tx.commit();
+                return null;
+            });
             fingerprint.finish();
         } catch (Neo4jException e) {
             throw failure(writer.nodes() == 0 && writer.relationships() == 0 ? "reading the schema and the nodes"
@@ -270,7 +309,7 @@ public final class DriverExportSource implements BackupSource {
 
         GraphCounts after;
         try {
-            after = TargetDatabase.counts(driver, database);
+            after = watchdog.call("the counts", () -> TargetDatabase.counts(driver, database));
         } catch (Neo4jException e) {
             throw failure("reading the counts after the export", progress.with(writer), e);
         }
@@ -378,7 +417,8 @@ public final class DriverExportSource implements BackupSource {
     @Override
     public String toString() {
         return "DriverExportSource[database=" + database + ", fetchSize=" + fetchSize + ", transactionTimeout="
-                + transactionTimeout + ", failOnConcurrentChange=" + failOnConcurrentChange + "]";
+                + transactionTimeout + ", stallTimeout=" + stallTimeout + ", failOnConcurrentChange="
+                + failOnConcurrentChange + "]";
     }
 
     /**
@@ -475,6 +515,7 @@ public final class DriverExportSource implements BackupSource {
         private int fetchSize = 1000;
         private Duration transactionTimeout;
         private boolean failOnConcurrentChange;
+        private Duration stallTimeout = DEFAULT_STALL_TIMEOUT;
         private Runnable beforeStreaming;
         private Runnable beforeRelationships;
 
@@ -535,6 +576,27 @@ public final class DriverExportSource implements BackupSource {
          */
         public Builder failOnConcurrentChange(boolean value) {
             this.failOnConcurrentChange = value;
+            return this;
+        }
+
+        /**
+         * How long the export waits for one answer of the server (the next batch of records, the
+         * reply to a query) before it gives up (default 5 minutes). The driver has no read timeout:
+         * without this, a connection that stalls (a network that stops delivering packets without
+         * closing the connection, a frozen server) would block the backup, and the repository
+         * lock, forever. When the time passes, the export terminates the connection and fails with
+         * a message naming the stall; nothing is stored. Time spent writing the output is not
+         * counted.
+         *
+         * @param value a positive duration
+         * @return this builder
+         * @throws InvalidInputException when not positive
+         */
+        public Builder stallTimeout(Duration value) {
+            if (value == null || value.isNegative() || value.isZero()) {
+                throw new InvalidInputException("stallTimeout must be positive, was " + value);
+            }
+            this.stallTimeout = value;
             return this;
         }
 
