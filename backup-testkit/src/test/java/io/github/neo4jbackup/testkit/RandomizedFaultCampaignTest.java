@@ -77,6 +77,7 @@ class RandomizedFaultCampaignTest {
     private static final String DATABASE = "neo4j";
     private static final Map<FaultKind, AtomicLong> TOTALS = new EnumMap<>(FaultKind.class);
     private static final AtomicLong STEPS = new AtomicLong();
+    private static final AtomicLong FAILED_SEEDS = new AtomicLong();
     private static final Map<String, AtomicLong> OUTCOMES = new java.util.TreeMap<>();
     private static final java.util.Set<String> KNOWN_LEFTOVER_MANIFESTS =
             java.util.Collections.synchronizedSet(new java.util.TreeSet<>());
@@ -86,20 +87,38 @@ class RandomizedFaultCampaignTest {
         if (seeds != null && !seeds.isBlank()) {
             return java.util.Arrays.stream(seeds.split(",")).mapToLong(s -> Long.parseLong(s.strip()));
         }
-        return LongStream.rangeClosed(1, Long.getLong("faults.seedCount", 3));
+        return LongStream.rangeClosed(1, Long.getLong("faults.seedCount", 12));
     }
 
     @AfterAll
     static void printFigures() {
         System.out.println("[fault campaign] steps=" + STEPS.get() + " faults injected=" + TOTALS + " outcomes="
                 + OUTCOMES + " leftover manifests after faulted cleanups=" + KNOWN_LEFTOVER_MANIFESTS.size());
+        long faults = TOTALS.values().stream().mapToLong(AtomicLong::get).sum();
+        String line = java.time.Instant.now() + "\tfault-campaign\tsteps=" + STEPS.get() + " faults=" + faults
+                + " " + TOTALS.entrySet().stream().map(e -> "faults." + e.getKey().name().toLowerCase(java.util.Locale.ROOT)
+                        + "=" + e.getValue()).collect(java.util.stream.Collectors.joining(" "))
+                + " unreadableManifestsLeft=" + KNOWN_LEFTOVER_MANIFESTS.size() + " failedSeeds=" + FAILED_SEEDS.get() + "\n";
+        try {
+            java.nio.file.Path file = java.nio.file.Path.of("target", "reliability", "figures.tsv");
+            java.nio.file.Files.createDirectories(file.getParent());
+            java.nio.file.Files.writeString(file, line, java.nio.file.StandardOpenOption.CREATE,
+                    java.nio.file.StandardOpenOption.APPEND);
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
     }
 
     @ParameterizedTest(name = "seed {0}")
     @MethodSource("seeds")
     @Timeout(value = 50)
     void campaign(long seed) {
-        new Campaign(seed, Integer.getInteger("faults.steps", 40)).run();
+        try {
+            new Campaign(seed, Integer.getInteger("faults.steps", 40)).run();
+        } catch (RuntimeException | AssertionError e) {
+            FAILED_SEEDS.incrementAndGet();
+            throw e;
+        }
     }
 
     /** One seeded run. */
