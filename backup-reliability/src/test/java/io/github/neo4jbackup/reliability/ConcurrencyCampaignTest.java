@@ -1,5 +1,7 @@
 package io.github.neo4jbackup.reliability;
 
+import io.github.neo4jbackup.testkit.ManualClock;
+
 import io.github.neo4jbackup.core.BackupException;
 import io.github.neo4jbackup.core.BackupPipeline;
 import io.github.neo4jbackup.core.BackupResult;
@@ -28,11 +30,8 @@ import org.junit.jupiter.params.provider.ValueSource;
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashSet;
@@ -49,7 +48,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicLong;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -87,41 +85,6 @@ class ConcurrencyCampaignTest {
     private static final Duration STALE_AFTER = Duration.ofMinutes(10);
     private static final int KEEP_LAST = 3;
 
-    /**
-     * A clock that moves one second further on every reading (so no two backups share an id) and
-     * that the test can move forward.
-     */
-    static final class TickingClock extends Clock {
-        private final Instant start;
-        private final AtomicLong seconds = new AtomicLong();
-
-        TickingClock(Instant start) {
-            this.start = start;
-        }
-
-        void advance(Duration d) {
-            seconds.addAndGet(d.toSeconds());
-        }
-
-        Instant peek() {
-            return start.plusSeconds(seconds.get());
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return start.plusSeconds(seconds.getAndIncrement());
-        }
-    }
 
     /** Counts the runs that are inside the lock, and the most seen at once. */
     static final class Occupancy {
@@ -147,7 +110,7 @@ class ConcurrencyCampaignTest {
     /** The state of one campaign on one repository. */
     private static final class Campaign {
         final StorageTarget shared;
-        final TickingClock clock = new TickingClock(Instant.parse("2026-01-05T03:00:00Z"));
+        final ManualClock clock = ManualClock.ticking(Instant.parse("2026-01-05T03:00:00Z"), Duration.ofSeconds(1));
         final Occupancy occupancy = new Occupancy();
         final Random random = new Random(SEED);
         final byte[] data = ReliabilitySupport.graphitiLines(BYTES, SEED);

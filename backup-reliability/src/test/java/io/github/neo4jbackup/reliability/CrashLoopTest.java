@@ -20,7 +20,7 @@ import io.github.neo4jbackup.core.storage.ForwardingStorageTarget;
 import io.github.neo4jbackup.core.transform.Compression;
 import io.github.neo4jbackup.encryption.age.AgeEncryption;
 import io.github.neo4jbackup.reliability.ReliabilitySupport.BytesSource;
-import io.github.neo4jbackup.reliability.ReliabilitySupport.MutableClock;
+import io.github.neo4jbackup.testkit.ManualClock;
 import io.github.neo4jbackup.reliability.ReliabilitySupport.RecordingSink;
 import io.github.neo4jbackup.storage.local.LocalStorageTarget;
 import io.github.neo4jbackup.storage.s3.S3Config;
@@ -447,7 +447,7 @@ class CrashLoopTest {
 
             // The dead run's lock refuses others until it expires, then it is taken over.
             Instant killedAt = Instant.now().plus(offset);
-            MutableClock clock = new MutableClock(killedAt.plus(Duration.ofMinutes(1)));
+            ManualClock clock = ManualClock.at(killedAt.plus(Duration.ofMinutes(1)));
             BackupPipeline next = BackupPipeline.builder().source(new BytesSource("neo4j", data))
                     .transform(Compression.zstd()).target(target).clock(clock).decoder(AGE)
                     .retention(RetentionPolicy.builder().keepLast(1000).build())

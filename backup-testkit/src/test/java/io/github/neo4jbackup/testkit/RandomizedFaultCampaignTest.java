@@ -29,11 +29,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.EnumMap;
@@ -126,7 +123,7 @@ class RandomizedFaultCampaignTest {
         private final long seed;
         private final int steps;
         private final Random random;
-        private final MutableClock clock = new MutableClock(Instant.parse("2026-01-05T03:00:00Z"));
+        private final ManualClock clock = ManualClock.at(Instant.parse("2026-01-05T03:00:00Z"));
         private final InMemoryStorageTarget store = new InMemoryStorageTarget(3, clock);
         private final FaultInjectingStorageTarget faulty;
         private final BackupPipeline base;
@@ -400,31 +397,4 @@ class RandomizedFaultCampaignTest {
         }
     }
 
-    /** A clock the campaign moves forward. */
-    private static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 }

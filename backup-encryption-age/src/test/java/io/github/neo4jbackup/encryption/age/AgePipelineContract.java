@@ -22,7 +22,7 @@ import io.github.neo4jbackup.core.transform.Compression;
 import io.github.neo4jbackup.encryption.age.AgeTestSupport.BytesSource;
 import io.github.neo4jbackup.encryption.age.AgeTestSupport.CapturingSink;
 import io.github.neo4jbackup.encryption.age.AgeTestSupport.KeyPairStrings;
-import io.github.neo4jbackup.encryption.age.AgeTestSupport.SteppingClock;
+import io.github.neo4jbackup.testkit.ManualClock;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.params.ParameterizedTest;
@@ -33,6 +33,7 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
@@ -358,7 +359,7 @@ abstract class AgePipelineContract {
 
     BackupPipeline.Builder pipeline(byte[] data) {
         return BackupPipeline.builder().source(new BytesSource("neo4j", data)).target(target())
-                .clock(new SteppingClock(Instant.parse("2025-11-20T10:00:00Z").plusSeconds(
-                        1000 * PIPELINES.incrementAndGet())));
+                .clock(ManualClock.ticking(Instant.parse("2025-11-20T10:00:00Z").plusSeconds(
+                        1000 * PIPELINES.incrementAndGet()), Duration.ofSeconds(1)));
     }
 }

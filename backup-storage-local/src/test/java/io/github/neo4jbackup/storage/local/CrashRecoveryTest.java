@@ -1,5 +1,7 @@
 package io.github.neo4jbackup.storage.local;
 
+import io.github.neo4jbackup.testkit.ManualClock;
+
 import io.github.neo4jbackup.core.BackupPipeline;
 import io.github.neo4jbackup.core.BackupResult;
 import io.github.neo4jbackup.core.LockHeldException;
@@ -25,11 +27,7 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Clock;
 import java.time.Duration;
-import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -48,29 +46,6 @@ class CrashRecoveryTest {
     /** How long the child's lock stays fresh; the parent moves its clock past it instead of sleeping. */
     static final Duration CHILD_LOCK_STALE_AFTER = Duration.ofSeconds(30);
 
-    /** A clock that starts at the real time and moves only when told to. */
-    static final class SteppingClock extends Clock {
-        private volatile Instant now = Instant.now();
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 
     /** Entry point of the child JVM: args = dir, mode ("before-manifest" or "mid-stream"). */
     public static final class Child {
@@ -142,7 +117,7 @@ class CrashRecoveryTest {
         assertThat(runChild(dir, "before-manifest")).isEqualTo(137);
         assertThat(files(dir)).anyMatch(p -> p.toString().endsWith(".bin.gz")).anyMatch(p -> p.toString().endsWith(".lock"));
 
-        SteppingClock clock = new SteppingClock();
+        ManualClock clock = ManualClock.atNow();
         BackupPipeline pipeline = BackupPipeline.builder().source(small()).target(LocalStorageTarget.of(dir))
                 .retention(RetentionPolicy.builder().keepLast(3).build()).orphanGracePeriod(Duration.ZERO)
                 .clock(clock).build();
@@ -165,7 +140,7 @@ class CrashRecoveryTest {
         assertThat(target.listAllObjects("")).extracting(i -> i.key().value()).containsExactly("locks/neo4j.lock");
         assertThat(files(dir)).anyMatch(p -> p.getFileName().toString().endsWith(".tmp"));
 
-        SteppingClock clock = new SteppingClock();
+        ManualClock clock = ManualClock.atNow();
         BackupPipeline pipeline = BackupPipeline.builder().source(small()).target(target)
                 .retention(RetentionPolicy.builder().keepLast(3).build()).orphanGracePeriod(Duration.ZERO)
                 .lockStaleAfter(Duration.ofHours(1)).clock(clock).build();

@@ -1,5 +1,7 @@
 package io.github.neo4jbackup.storage.s3;
 
+import io.github.neo4jbackup.testkit.ManualClock;
+
 import io.github.neo4jbackup.core.BackupPipeline;
 import io.github.neo4jbackup.core.BackupResult;
 import io.github.neo4jbackup.core.LockHeldException;
@@ -31,11 +33,8 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -71,7 +70,7 @@ class S3PipelineTest {
     @Test
     @DisplayName("backup -> list -> verify FULL -> restore -> prune, with the lock, on S3")
     void fullCycle() throws Exception {
-        MutableClock clock = new MutableClock(Instant.parse("2025-11-01T23:00:00Z"));
+        ManualClock clock = ManualClock.at(Instant.parse("2025-11-01T23:00:00Z"));
         GeneratedSource source = new GeneratedSource("neo4j", 13L * MIB + 77, 42);
         BackupPipeline pipeline = BackupPipeline.builder().source(source).transform(Compression.gzip(1))
                 .target(target).clock(clock).retention(RetentionPolicy.builder().keepLast(2).build())
@@ -130,7 +129,7 @@ class S3PipelineTest {
     @Test
     @DisplayName("retention at scale: more than 1,000 backups listed and pruned on S3")
     void pruneAtScale() throws Exception {
-        MutableClock clock = new MutableClock(Instant.parse("2020-01-01T00:00:00Z"));
+        ManualClock clock = ManualClock.at(Instant.parse("2020-01-01T00:00:00Z"));
         BackupPipeline pipeline = BackupPipeline.builder().source(new GeneratedSource("neo4j", 2000, 3))
                 .target(target).clock(clock).retention(RetentionPolicy.builder().keepLast(3).build()).build();
         Manifest template = pipeline.backup().manifest();
@@ -233,35 +232,4 @@ class S3PipelineTest {
         }
     }
 
-    /** A clock the test moves. */
-    static final class MutableClock extends Clock {
-        private volatile Instant now;
-
-        MutableClock(Instant start) {
-            this.now = start;
-        }
-
-        void advance(Duration d) {
-            now = now.plus(d);
-        }
-
-        void set(Instant value) {
-            now = value;
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
-    }
 }
