@@ -77,6 +77,14 @@ import java.util.regex.Pattern;
 public final class BackupPipeline {
 
     private static final Logger LOG = LoggerFactory.getLogger(BackupPipeline.class);
+
+    /** Largest label or metadata value, in characters (both are stored in every manifest). */
+    public static final int MAX_LABEL_VALUE_CHARS = 65_536;
+    /** Largest label or metadata name, in characters. */
+    public static final int MAX_LABEL_NAME_CHARS = 256;
+    /** Largest total of all label and metadata names and values, in characters. */
+    public static final int MAX_LABELS_TOTAL_CHARS = 1 << 20;
+    private static final int MAX_SKIPPED_SHOWN = 3;
     private static final long PROGRESS_INTERVAL_NANOS = 250_000_000L;
     private static final int BUFFER = 64 * 1024;
 
@@ -509,6 +517,10 @@ public final class BackupPipeline {
      * @throws StorageException when the store failed
      */
     public List<Manifest> list(String database) {
+        return list(database, new ArrayList<>());
+    }
+
+    private List<Manifest> list(String database, List<String> skipped) {
         List<Manifest> manifests = new ArrayList<>();
         for (ObjectInfo info : listObjects()) {
             if (!info.key().value().endsWith(Manifest.KEY_SUFFIX)) {
@@ -519,6 +531,7 @@ public final class BackupPipeline {
                 m = readManifest(info.key());
             } catch (IntegrityException e) {
                 LOG.warn("Skipping unreadable manifest {}: {}", info.key(), e.getMessage());
+                skipped.add(e.getMessage());
                 continue;
             } catch (BackupNotFoundException e) {
                 continue; // deleted while listing
@@ -540,10 +553,29 @@ public final class BackupPipeline {
      */
     public Manifest find(String id) {
         Objects.requireNonNull(id, "id");
-        return list(null).stream().filter(m -> m.id().equals(id)).findFirst()
+        List<String> skipped = new ArrayList<>();
+        return list(null, skipped).stream().filter(m -> m.id().equals(id)).findFirst()
                 .orElseThrow(() -> new BackupNotFoundException("No backup with id '" + id + "' on "
                         + target.describe() + " under '" + keyTemplate.listingPrefix()
-                        + "'; list the backups to see the ids that exist"));
+                        + "'; list the backups to see the ids that exist" + skippedNote(skipped)));
+    }
+
+    /** Says which manifests a listing skipped, so that "not found" does not hide a damaged manifest. */
+    private static String skippedNote(List<String> skipped) {
+        if (skipped.isEmpty()) {
+            return "";
+        }
+        StringBuilder sb = new StringBuilder(". ").append(skipped.size())
+                .append(skipped.size() == 1 ? " manifest was" : " manifests were")
+                .append(" skipped because it could not be read (the backup may be among them): ");
+        for (int i = 0; i < Math.min(MAX_SKIPPED_SHOWN, skipped.size()); i++) {
+            String one = skipped.get(i);
+            sb.append(i == 0 ? "" : "; ").append(one.length() > 400 ? one.substring(0, 400) + "..." : one);
+        }
+        if (skipped.size() > MAX_SKIPPED_SHOWN) {
+            sb.append("; and ").append(skipped.size() - MAX_SKIPPED_SHOWN).append(" more");
+        }
+        return sb.toString();
     }
 
     /**
@@ -1423,29 +1455,54 @@ public final class BackupPipeline {
          * Adds a label recorded in the manifest and usable as {@code {name}} in the key template.
          *
          * @param name  the label name
-         * @param value the label value
+         * @param value the label value (at most {@value #MAX_LABEL_VALUE_CHARS} characters)
          * @return this builder
+         * @throws InvalidInputException when the name is invalid or the name or value is too long
          */
         public Builder label(String name, String value) {
             Objects.requireNonNull(name, "name");
             Objects.requireNonNull(value, "value");
-            if (!name.matches("[A-Za-z0-9_.-]+")) {
-                throw new InvalidInputException("Invalid label name '" + name
-                        + "': use letters, digits, '_', '.' and '-'");
+            if (name.length() > MAX_LABEL_NAME_CHARS || !name.matches("[A-Za-z0-9_.-]+")) {
+                throw new InvalidInputException("Invalid label name '" + shown(name) + "': use 1 to "
+                        + MAX_LABEL_NAME_CHARS + " letters, digits, '_', '.' and '-'");
             }
+            checkSize("label", name, value);
             labels.put(name, value);
             return this;
+        }
+
+        private static void checkSize(String what, String name, String value) {
+            if (name.length() > MAX_LABEL_NAME_CHARS) {
+                throw new InvalidInputException("The " + what + " name '" + shown(name) + "' has " + name.length()
+                        + " characters; a name may have at most " + MAX_LABEL_NAME_CHARS);
+            }
+            if (value.length() > MAX_LABEL_VALUE_CHARS) {
+                throw new InvalidInputException("The value of " + what + " '" + shown(name) + "' has " + value.length()
+                        + " characters; a " + what + " value may have at most " + MAX_LABEL_VALUE_CHARS
+                        + " (it is stored in every manifest): keep large data in the database, not in the manifest");
+            }
+        }
+
+        private static String shown(String text) {
+            StringBuilder sb = new StringBuilder();
+            text.codePoints().limit(60).forEach(cp -> sb.append(Character.isISOControl(cp)
+                    ? String.format("\\u%04x", cp) : new String(Character.toChars(cp))));
+            return text.codePointCount(0, text.length()) > 60 ? sb + "..." : sb.toString();
         }
 
         /**
          * Adds free-form metadata recorded in the manifest (never put secrets here).
          *
-         * @param name  the key
-         * @param value the value
+         * @param name  the key (at most {@value #MAX_LABEL_NAME_CHARS} characters)
+         * @param value the value (at most {@value #MAX_LABEL_VALUE_CHARS} characters)
          * @return this builder
+         * @throws InvalidInputException when the name or value is too long
          */
         public Builder metadata(String name, String value) {
-            metadata.put(Objects.requireNonNull(name, "name"), Objects.requireNonNull(value, "value"));
+            Objects.requireNonNull(name, "name");
+            Objects.requireNonNull(value, "value");
+            checkSize("metadata", name, value);
+            metadata.put(name, value);
             return this;
         }
 
@@ -1514,6 +1571,16 @@ public final class BackupPipeline {
                         + "e.g. LocalStorageTarget.of(Path.of(\"/var/backups/neo4j\"))");
             }
             keyTemplate.requireLabels(labels);
+            long total = 0;
+            for (Map<String, String> map : List.of(labels, metadata)) {
+                for (Map.Entry<String, String> e : map.entrySet()) {
+                    total += e.getKey().length() + e.getValue().length();
+                }
+            }
+            if (total > MAX_LABELS_TOTAL_CHARS) {
+                throw new InvalidInputException("Labels and metadata hold " + total + " characters together; at most "
+                        + MAX_LABELS_TOTAL_CHARS + " fit (they are stored in every manifest): use fewer or shorter ones");
+            }
             Set<String> ids = new HashSet<>();
             for (Transformer t : transformers) {
                 if (!ids.add(t.id())) {

@@ -60,12 +60,12 @@ public final class KeyTemplate {
         Objects.requireNonNull(template, "template");
         String stripped = PLACEHOLDER.matcher(template).replaceAll("x");
         if (stripped.indexOf('{') >= 0 || stripped.indexOf('}') >= 0) {
-            throw new InvalidInputException("Key template '" + template + "' has an unbalanced or invalid "
+            throw new InvalidInputException("Key template '" + shown(template) + "' has an unbalanced or invalid "
                     + "placeholder; placeholders look like {database} and use letters, digits, '_', '.', '-'");
         }
         String problem = ObjectKey.problem(stripped);
         if (problem != null) {
-            throw new InvalidInputException("Key template '" + template + "' cannot produce a valid key: " + problem
+            throw new InvalidInputException("Key template '" + shown(template) + "' cannot produce a valid key: " + problem
                     + ". Use a relative path such as " + DEFAULT);
         }
         List<String> names = new ArrayList<>();
@@ -74,7 +74,7 @@ public final class KeyTemplate {
             names.add(m.group(1));
         }
         if (!names.contains("timestamp") && !names.contains("id")) {
-            throw new InvalidInputException("Key template '" + template + "' contains neither {timestamp} nor {id}, "
+            throw new InvalidInputException("Key template '" + shown(template) + "' contains neither {timestamp} nor {id}, "
                     + "so every backup would get the same key; add one of them, e.g. " + DEFAULT);
         }
         return new KeyTemplate(template, List.copyOf(names));
@@ -118,7 +118,7 @@ public final class KeyTemplate {
             }
         }
         if (!missing.isEmpty()) {
-            throw new InvalidInputException("Key template '" + template + "' uses " + missing
+            throw new InvalidInputException("Key template '" + shown(template) + "' uses " + missing
                     + " but no label of that name was given; add the label (e.g. label(\"" + missing.get(0)
                     + "\", \"prod\")) or remove the placeholder. Built-in placeholders: " + new java.util.TreeSet<>(BUILT_IN));
         }
@@ -200,7 +200,7 @@ public final class KeyTemplate {
                 default -> labels.get(name);
             };
             if (value == null) {
-                throw new InvalidInputException("Key template '" + template + "' uses {" + name
+                throw new InvalidInputException("Key template '" + shown(template) + "' uses {" + name
                         + "} but no label of that name was given");
             }
             checkValue(name, value);
@@ -214,10 +214,18 @@ public final class KeyTemplate {
     private void checkValue(String name, String value) {
         if (value.isEmpty() || value.contains("/") || value.contains("\\") || value.equals(".")
                 || value.equals("..") || value.chars().anyMatch(Character::isISOControl)) {
-            throw new InvalidInputException("Value of {" + name + "} in key template '" + template
+            throw new InvalidInputException("Value of {" + name + "} in key template '" + shown(template)
                     + "' is not usable in a key (it is empty, contains '/', '\\' or a control character, "
                     + "or is '.'/'..'); choose another value");
         }
+    }
+
+    /** The template as messages show it: control characters escaped, at most 200 characters. */
+    private static String shown(String template) {
+        StringBuilder sb = new StringBuilder();
+        template.codePoints().limit(200).forEach(cp -> sb.append(Character.isISOControl(cp)
+                ? String.format("\\u%04x", cp) : new String(Character.toChars(cp))));
+        return template.codePointCount(0, template.length()) > 200 ? sb + "..." : sb.toString();
     }
 
     @Override

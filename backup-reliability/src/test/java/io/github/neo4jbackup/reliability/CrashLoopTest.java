@@ -99,6 +99,8 @@ class CrashLoopTest {
     private static final long SEED = Long.getLong("crash.seed", 9_111_2026L);
     private static final Duration CHILD_LOCK_STALE_AFTER = Duration.ofMinutes(10);
     private static final String EVENT = "@@event ";
+    private static final String S3_ACCESS_KEY = "reliability-access";
+    private static final String S3_SECRET_KEY = "reliability-s3cret";
     private static final String S3_KEY_ENV = "CRASH_TEST_S3_KEY_ID";
     private static final String S3_SECRET_ENV = "CRASH_TEST_S3_SECRET";
 
@@ -351,10 +353,10 @@ class CrashLoopTest {
     @Test
     void killedBackupsOnS3LeaveACompleteBackupOrNone(@TempDir Path dir) throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(S3_ITERATIONS > 0, "crash.s3.iterations=0");
-        try (S3Server server = S3Server.start(dir.resolve("blobs"))) {
+        try (CredentialedS3Proxy server = new CredentialedS3Proxy(S3_ACCESS_KEY, S3_SECRET_KEY)) {
             String bucket = server.newBucket("crash");
-            S3StorageTarget s3 = s3Target(server.endpoint(), bucket, S3Server.ACCESS_KEY,
-                    Secret.of(S3Server.SECRET_KEY));
+            S3StorageTarget s3 = s3Target(server.endpoint(), bucket, S3_ACCESS_KEY,
+                    Secret.of(S3_SECRET_KEY));
             Repository repository = new Repository() {
                 @Override
                 public String childSpec() {
@@ -373,7 +375,7 @@ class CrashLoopTest {
 
                 @Override
                 public Map<String, String> childEnvironment() {
-                    return Map.of(S3_KEY_ENV, S3Server.ACCESS_KEY, S3_SECRET_ENV, S3Server.SECRET_KEY);
+                    return Map.of(S3_KEY_ENV, S3_ACCESS_KEY, S3_SECRET_ENV, S3_SECRET_KEY);
                 }
             };
             try {

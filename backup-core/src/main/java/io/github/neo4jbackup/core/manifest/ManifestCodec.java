@@ -1,5 +1,6 @@
 package io.github.neo4jbackup.core.manifest;
 
+import com.fasterxml.jackson.core.JsonParser;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.StreamReadConstraints;
 import com.fasterxml.jackson.databind.JsonNode;
@@ -7,12 +8,16 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.github.neo4jbackup.core.DatabaseName;
 import io.github.neo4jbackup.core.IntegrityException;
 import io.github.neo4jbackup.core.InvalidInputException;
 import io.github.neo4jbackup.core.spi.GraphCounts;
 import io.github.neo4jbackup.core.spi.ObjectKey;
 
 import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.CharacterCodingException;
+import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
@@ -38,7 +43,8 @@ public final class ManifestCodec {
     private static final Pattern SHA256 = Pattern.compile("[0-9a-f]{64}");
 
     private static final ObjectMapper MAPPER = new ObjectMapper()
-            .enable(SerializationFeature.INDENT_OUTPUT);
+            .enable(SerializationFeature.INDENT_OUTPUT)
+            .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
     static {
         MAPPER.getFactory().setStreamReadConstraints(StreamReadConstraints.builder()
@@ -110,7 +116,8 @@ public final class ManifestCodec {
      * @param bytes  UTF-8 JSON
      * @param origin where the bytes came from, for error messages (an object key)
      * @return the manifest
-     * @throws IntegrityException when the bytes are not a valid manifest
+     * @throws IntegrityException when the bytes are not a valid manifest (not UTF-8, not JSON, a
+     *                            duplicate field, a missing or malformed field, an invalid database name)
      */
     public static Manifest read(byte[] bytes, String origin) {
         if (bytes.length > MAX_MANIFEST_BYTES) {
@@ -118,9 +125,18 @@ public final class ManifestCodec {
                     + " bytes, larger than the " + MAX_MANIFEST_BYTES + " bytes a manifest may have; it is not a "
                     + "manifest written by neo4j-backup");
         }
+        String text;
+        try {
+            // strict: Jackson alone accepts some malformed sequences (e.g. the overlong C0 AF as '/')
+            text = StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                    .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(bytes)).toString();
+        } catch (CharacterCodingException e) {
+            throw new IntegrityException("Manifest " + origin + " is not valid UTF-8 text; the file is damaged or was "
+                    + "not written by neo4j-backup", e);
+        }
         JsonNode root;
         try {
-            root = MAPPER.readTree(bytes);
+            root = MAPPER.readTree(text);
         } catch (IOException e) {
             throw new IntegrityException("Manifest " + origin + " is not valid JSON (" + firstLine(e.getMessage())
                     + "); the file is damaged or was not written by neo4j-backup", e);
@@ -171,7 +187,14 @@ public final class ManifestCodec {
                     cn.has("relationships") ? r.size(cn, "relationships") : -1,
                     r.longMap(cn, "labels"), r.longMap(cn, "types"));
         }
-        return new Manifest(version, r.text(root, "id"), r.text(root, "database"),
+        String database = r.text(root, "database");
+        try {
+            DatabaseName.validate(database);
+        } catch (InvalidInputException e) {
+            throw r.problem("database", "is not a valid database name (1 to 63 characters: an ASCII letter, then "
+                    + "ASCII letters, digits, '.', '-' or '_')");
+        }
+        return new Manifest(version, r.text(root, "id"), database,
                 r.instant(root, "createdAt"), r.instant(root, "finishedAt"), source, toolVersion,
                 r.optionalText(root, "host"), chain, object, counts, r.stringMap(root, "labels"),
                 r.stringMap(root, "metadata"));

@@ -15,7 +15,7 @@ import java.util.Objects;
  */
 public record ObjectKey(String value) implements Comparable<ObjectKey> {
 
-    /** Largest key length accepted (the S3 limit is 1024 bytes). */
+    /** Largest key length accepted, in characters and in UTF-8 bytes (the S3 limit is 1024 bytes). */
     public static final int MAX_LENGTH = 1024;
 
     /**
@@ -76,6 +76,11 @@ public record ObjectKey(String value) implements Comparable<ObjectKey> {
         }
         if (value.length() > MAX_LENGTH) {
             return "it is longer than " + MAX_LENGTH + " characters";
+        }
+        int utf8 = java.nio.charset.StandardCharsets.UTF_8.encode(value).remaining();
+        if (utf8 > MAX_LENGTH) {
+            return "it is " + utf8 + " bytes long in UTF-8, longer than the " + MAX_LENGTH
+                    + " bytes S3 allows for a key";
         }
         if (value.startsWith("/")) {
             return "it is an absolute path";

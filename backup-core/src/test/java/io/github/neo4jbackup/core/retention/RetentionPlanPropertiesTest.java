@@ -114,11 +114,14 @@ class RetentionPlanPropertiesTest {
 
     @Test
     void thePlanMatchesAnIndependentOracle() {
+        int backups = 0;
         for (Case c : cases()) {
             RetentionPlan plan = c.policy().plan(c.history());
 
             assertThat(ids(plan.keep())).as("%s", c).isEqualTo(oracle(c.policy(), c.history()));
+            backups += c.history().size();
         }
+        System.out.println("[reliability] retention generated: histories=" + HISTORIES + " backups=" + backups);
     }
 
     @Test
@@ -195,6 +198,234 @@ class RetentionPlanPropertiesTest {
             String text = RetentionPolicy.formatDuration(duration);
             assertThat(RetentionPolicy.parseDuration(text)).as("%s -> %s", duration, text).isEqualTo(duration);
         }
+    }
+
+    // ---- clock jumps, DST, every combination of rules ----
+
+    /**
+     * Histories whose clocks jump: timestamps that go backwards in the order the backups were
+     * made, bursts of identical timestamps, a clock set far into the future or the past (up to
+     * the calendar's limits), checked against the oracle under every policy combination.
+     */
+    @Test
+    void clockJumpsDuplicatesAndFarTimesKeepThePlanConsistent() {
+        Random random = new Random(SEED * 31);
+        int histories = 0;
+        int plans = 0;
+        for (int i = 0; i < 60; i++) {
+            List<RetentionCandidate> history = jumpingHistory(random, i);
+            histories++;
+            for (RetentionPolicy policy : everyCombination(ZONES.get(i % ZONES.size()), random)) {
+                checkAll("jumping history " + i, history, policy, random);
+                plans++;
+            }
+        }
+        System.out.println("[reliability] retention clock jumps: histories=" + histories + " plans=" + plans);
+        assertThat(plans).isEqualTo(histories * 63);
+    }
+
+    /**
+     * Histories packed densely (every few minutes, and exactly on the transition instant and one
+     * nanosecond either side) around spring-forward and fall-back transitions of zones with hour,
+     * half-hour and 45-minute offsets and of zones that changed their rules, under every
+     * calendar rule in that zone.
+     */
+    @Test
+    void denseHistoriesAroundDaylightSavingTransitionsMatchTheOracle() {
+        List<ZoneId> zones = List.of(ZoneId.of("Europe/Berlin"), ZoneId.of("Europe/London"),
+                ZoneId.of("America/New_York"), ZoneId.of("America/Santiago"), ZoneId.of("Australia/Lord_Howe"),
+                ZoneId.of("Pacific/Chatham"), ZoneId.of("America/Sao_Paulo"), ZoneId.of("Asia/Tehran"),
+                ZoneId.of("Pacific/Apia"), ZoneId.of("Africa/Casablanca"));
+        Random random = new Random(SEED * 37);
+        int histories = 0;
+        int plans = 0;
+        int transitions = 0;
+        for (ZoneId zone : zones) {
+            List<Instant> around = new ArrayList<>();
+            var rules = zone.getRules();
+            var transition = rules.nextTransition(Instant.parse("2010-01-01T00:00:00Z"));
+            while (transition != null && transition.getInstant().isBefore(Instant.parse("2027-01-01T00:00:00Z"))) {
+                around.add(transition.getInstant());
+                transition = rules.nextTransition(transition.getInstant());
+            }
+            transitions += around.size();
+            for (int h = 0; h < 12 && !around.isEmpty(); h++) {
+                List<RetentionCandidate> history = new ArrayList<>();
+                int picked = 1 + random.nextInt(Math.min(6, around.size()));
+                int first = random.nextInt(around.size() - picked + 1);
+                for (int t = first; t < first + picked; t++) {
+                    Instant at = around.get(t);
+                    for (Instant x : List.of(at, at.minusNanos(1), at.plusNanos(1))) {
+                        history.add(new RetentionCandidate("t" + history.size(), x));
+                    }
+                    for (long m = -240; m <= 240; m += 1 + random.nextInt(25)) {
+                        history.add(new RetentionCandidate("t" + history.size(), at.plusSeconds(m * 60)));
+                    }
+                }
+                histories++;
+                for (RetentionPolicy policy : calendarCombinations(zone, random)) {
+                    checkAll(zone + " history " + h, history, policy, random);
+                    int n = policy.keepDaily().orElse(0);
+                    if (n > 0 && policy.keepWeekly().isEmpty() && policy.keepMonthly().isEmpty()
+                            && policy.keepYearly().isEmpty()) {
+                        List<RetentionDecision> kept = policy.plan(history).keep();
+                        assertThat(kept.stream().map(d -> d.createdAt().atZone(zone).toLocalDate()).distinct())
+                                .as("%s: one backup per local day", zone).hasSize(kept.size());
+                    }
+                    plans++;
+                }
+            }
+        }
+        System.out.println("[reliability] retention DST: zones=" + zones.size() + " transitions=" + transitions
+                + " histories=" + histories + " plans=" + plans);
+        assertThat(histories).isGreaterThan(100);
+    }
+
+    /**
+     * Every one of the 63 non-empty combinations of keep-last, keep-within, keep-daily,
+     * keep-weekly, keep-monthly and keep-yearly, each with small and huge counts, on the generated
+     * histories: the plan equals the oracle, is the union of its single rules, keeps the newest and
+     * does not depend on the input order.
+     */
+    @Test
+    void everyCombinationOfRulesMatchesTheOracle() {
+        Random random = new Random(SEED * 41);
+        int histories = 0;
+        int plans = 0;
+        List<Case> all = cases();
+        for (int i = 0; i < all.size(); i += 10) {
+            Case c = all.get(i);
+            histories++;
+            for (RetentionPolicy policy : everyCombination(c.policy().zone(), random)) {
+                checkAll(c.toString(), c.history(), policy, random);
+                Set<String> union = new HashSet<>();
+                for (RetentionPolicy single : singleRules(policy)) {
+                    union.addAll(ids(single.plan(c.history()).keep()));
+                }
+                assertThat(ids(policy.plan(c.history()).keep())).as("%s: %s is the union of its rules", c, policy)
+                        .isEqualTo(union);
+                plans++;
+            }
+        }
+        System.out.println("[reliability] retention combinations: histories=" + histories + " plans=" + plans);
+        assertThat(plans).isEqualTo(histories * 63);
+    }
+
+    /** Times the calendar cannot hold are refused with a message naming the backup; counting rules still work. */
+    @Test
+    void timesBeyondTheCalendarAreRefusedCleanlyByCalendarRulesOnly() {
+        List<RetentionCandidate> history = List.of(new RetentionCandidate("real", Instant.parse("2026-01-01T00:00:00Z")),
+                new RetentionCandidate("broken", Instant.MAX));
+        RetentionPlan last = RetentionPolicy.builder().keepLast(1).build().plan(history);
+        assertThat(last.keep()).extracting(RetentionDecision::id).containsExactly("broken");
+        RetentionPlan within = RetentionPolicy.builder().keepWithin(Duration.ofDays(1)).build().plan(history);
+        assertThat(within.keep()).extracting(RetentionDecision::id).containsExactly("broken");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> RetentionPolicy.builder().keepDaily(3).build()
+                        .plan(history))
+                .isInstanceOf(io.github.neo4jbackup.core.InvalidInputException.class)
+                .hasMessageContaining("'broken'").hasMessageContaining("cannot be placed in a calendar");
+    }
+
+    private static void checkAll(String what, List<RetentionCandidate> history, RetentionPolicy policy, Random random) {
+        RetentionPlan plan = policy.plan(history);
+        String as = what + ", " + policy;
+        assertThat(plan.decisions()).as(as).hasSameSizeAs(history);
+        Set<String> kept = ids(plan.keep());
+        Set<String> deleted = ids(plan.delete());
+        Set<String> both = new HashSet<>(kept);
+        both.retainAll(deleted);
+        assertThat(both).as("%s: kept and deleted", as).isEmpty();
+        Set<String> union = new HashSet<>(kept);
+        union.addAll(deleted);
+        assertThat(union).as(as).isEqualTo(ids(history));
+        assertThat(kept).as("%s: kept = independently computed", as).isEqualTo(oracle(policy, history));
+        if (!history.isEmpty()) {
+            RetentionCandidate newest = Collections.min(history, RetentionCandidate.NEWEST_FIRST);
+            assertThat(kept).as("%s: the newest is kept", as).contains(newest.id());
+        }
+        List<RetentionCandidate> shuffled = new ArrayList<>(history);
+        Collections.shuffle(shuffled, random);
+        assertThat(policy.plan(shuffled)).as("%s: shuffled", as).isEqualTo(plan);
+    }
+
+    /** The 63 non-empty subsets of the six rules, each rule with a random small or huge count. */
+    private static List<RetentionPolicy> everyCombination(ZoneId zone, Random random) {
+        List<RetentionPolicy> policies = new ArrayList<>(63);
+        for (int mask = 1; mask < 64; mask++) {
+            RetentionPolicy.Builder b = RetentionPolicy.builder().zone(zone);
+            if ((mask & 1) != 0) {
+                b.keepLast(count(random));
+            }
+            if ((mask & 2) != 0) {
+                b.keepWithin(randomDuration(random));
+            }
+            if ((mask & 4) != 0) {
+                b.keepDaily(count(random));
+            }
+            if ((mask & 8) != 0) {
+                b.keepWeekly(count(random));
+            }
+            if ((mask & 16) != 0) {
+                b.keepMonthly(count(random));
+            }
+            if ((mask & 32) != 0) {
+                b.keepYearly(count(random));
+            }
+            policies.add(b.build());
+        }
+        return policies;
+    }
+
+    /** The 15 non-empty subsets of the calendar rules, with counts from 1 to 5 (so they run out). */
+    private static List<RetentionPolicy> calendarCombinations(ZoneId zone, Random random) {
+        List<RetentionPolicy> policies = new ArrayList<>(15);
+        for (int mask = 1; mask < 16; mask++) {
+            RetentionPolicy.Builder b = RetentionPolicy.builder().zone(zone);
+            if ((mask & 1) != 0) {
+                b.keepDaily(1 + random.nextInt(5));
+            }
+            if ((mask & 2) != 0) {
+                b.keepWeekly(1 + random.nextInt(5));
+            }
+            if ((mask & 4) != 0) {
+                b.keepMonthly(1 + random.nextInt(5));
+            }
+            if ((mask & 8) != 0) {
+                b.keepYearly(1 + random.nextInt(5));
+            }
+            policies.add(b.build());
+        }
+        return policies;
+    }
+
+    /** A schedule whose clock is set back, repeats itself and jumps far ahead or far back. */
+    private static List<RetentionCandidate> jumpingHistory(Random random, int index) {
+        List<RetentionCandidate> history = new ArrayList<>();
+        Instant clock = Instant.parse("2026-03-01T00:00:00Z").plusSeconds(random.nextInt(86_400 * 365));
+        int size = 5 + random.nextInt(60);
+        for (int i = 0; i < size; i++) {
+            int event = random.nextInt(20);
+            if (event == 0) {
+                clock = clock.minus(Duration.ofDays(1 + random.nextInt(400)));          // set back
+            } else if (event == 1) {
+                clock = clock.minusSeconds(1 + random.nextInt(3_600));                  // NTP step back
+            } else if (event == 2 && index % 3 == 0) {
+                clock = Instant.parse("9999-12-31T23:59:59Z");                         // far future
+            } else if (event == 3 && index % 3 == 1) {
+                clock = Instant.parse("+100000-06-15T12:00:00Z");                       // beyond 4-digit years
+            } else if (event == 4 && index % 3 == 2) {
+                clock = Instant.parse("-0001-01-01T00:00:00Z");                         // far past
+            } else if (event == 5) {
+                // a burst with the very same timestamp: ids decide the order
+                for (int b = 0; b < 2 + random.nextInt(3); b++) {
+                    history.add(new RetentionCandidate("burst-" + index + "-" + i + "-" + b, clock));
+                }
+            } else {
+                clock = clock.plusSeconds(600 + random.nextInt(3 * 86_400));
+            }
+            history.add(new RetentionCandidate("j" + index + "-" + i, clock));
+        }
+        return history;
     }
 
     // ---- generation ----

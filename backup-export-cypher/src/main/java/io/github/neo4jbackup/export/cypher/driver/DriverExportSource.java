@@ -406,12 +406,25 @@ public final class DriverExportSource implements BackupSource {
             advice = "The read transaction was terminated (by a transaction timeout, a memory limit or an "
                     + "administrator). Raise the transaction timeout (transactionTimeout(..) or db.transaction.timeout)"
                     + " or db.memory.transaction.max, then run the backup again";
+        } else if (e instanceof org.neo4j.driver.exceptions.FatalDiscoveryException
+                || "Neo.ClientError.Database.DatabaseNotFound".equals(e.code())) {
+            advice = "Database '" + database + "' does not exist on this server: check the database name "
+                    + "('SHOW DATABASES' lists them)";
+        } else if (e instanceof org.neo4j.driver.exceptions.SecurityException
+                || (e.code() != null && e.code().startsWith("Neo.ClientError.Security."))) {
+            advice = "Neo4j refused the credentials or the permissions of the driver's user: check the user and "
+                    + "password the driver was created with (the password is not shown) and that the user may read "
+                    + "database '" + database + "'";
         } else {
             advice = "Run the backup again; if it keeps failing, check the server log";
         }
+        String detail = String.valueOf(e.getMessage()).strip();
+        while (detail.endsWith(".")) {
+            detail = detail.substring(0, detail.length() - 1);
+        }
         return new IOException("Exporting database '" + database + "' failed while " + phase + " (after "
                 + progress.nodes + " nodes and " + progress.relationships + " relationships were written): "
-                + e.getMessage() + ". " + advice + ". Nothing was stored for this backup.", e);
+                + detail + ". " + advice + ". Nothing was stored for this backup.", e);
     }
 
     @Override

@@ -39,8 +39,18 @@ public final class RestoreGuard {
         try {
             contents = TargetDatabase.describeContents(driver, database);
         } catch (Neo4jException | SourceFailedException e) {
+            String detail = String.valueOf(e.getMessage()).strip();
+            while (detail.endsWith(".")) {
+                detail = detail.substring(0, detail.length() - 1);
+            }
+            if (e instanceof org.neo4j.driver.exceptions.SecurityException || (e instanceof Neo4jException n
+                    && n.code() != null && n.code().startsWith("Neo.ClientError.Security."))) {
+                throw new RestoreFailedException("Neo4j refused the credentials or the permissions of the restore "
+                        + "driver's user for database '" + database + "' (" + detail + "): check the user and password "
+                        + "the driver was created with (the password is not shown). Nothing was changed.", e);
+            }
             throw new RestoreFailedException("Could not inspect the target database '" + database + "': "
-                    + e.getMessage() + ". Check that it exists, is online and that the user may read it.", e);
+                    + detail + ". Check that it exists, is online and that the user may read it.", e);
         }
         if (contents.isEmpty()) {
             return contents;
