@@ -42,7 +42,9 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Comparator;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -85,6 +87,11 @@ public final class BackupPipeline {
     /** Largest total of all label and metadata names and values, in characters. */
     public static final int MAX_LABELS_TOTAL_CHARS = 1 << 20;
     private static final int MAX_SKIPPED_SHOWN = 3;
+    /**
+     * How far in the future a backup's {@code createdAt} may lie (clock skew between hosts) before
+     * prune stops counting it in the retention rules and keeps it.
+     */
+    public static final Duration FUTURE_TOLERANCE = Duration.ofHours(1);
     private static final long PROGRESS_INTERVAL_NANOS = 250_000_000L;
     private static final int BUFFER = 64 * 1024;
 
@@ -1136,16 +1143,41 @@ public final class BackupPipeline {
                 // deleted meanwhile
             }
         }
-        List<RetentionCandidate> candidates = byId.values().stream()
-                .map(m -> new RetentionCandidate(m.id(), m.createdAt())).toList();
-        RetentionPlan plan = retention.plan(candidates);
+        Instant now = clock.instant();
+        Instant futureLimit = now.plus(FUTURE_TOLERANCE);
         List<PruneResult.Decision> decisions = new ArrayList<>();
+        List<RetentionCandidate> candidates = new ArrayList<>();
+        for (Manifest m : byId.values()) {
+            if (m.createdAt().isAfter(futureLimit)) {
+                // A wrong clock must not make every real backup look old: keep it, leave it out of the rules.
+                LOG.warn("Backup {} is dated {}, after the current time {}: it is kept and not counted by the "
+                        + "retention rules; check the clock of host '{}' and delete it by hand if it is wrong",
+                        m.id(), m.createdAt(), now, m.host());
+                decisions.add(new PruneResult.Decision(m.id(), database, m.createdAt(), true,
+                        List.of("dated in the future (after " + now + "): kept, not counted by the rules; check the "
+                                + "clock of host '" + m.host() + "'"),
+                        List.of(m.manifestKey(), m.object().key())));
+            } else {
+                candidates.add(new RetentionCandidate(m.id(), m.createdAt()));
+            }
+        }
+        RetentionPlan plan = retention.plan(candidates);
+        Manifest newestGood = newestComplete(byId.values(), objects, futureLimit);
         for (RetentionDecision d : plan.decisions()) {
             Manifest m = byId.get(d.id());
-            decisions.add(new PruneResult.Decision(d.id(), database, d.createdAt(), d.keep(), d.reasons(),
+            boolean keep = d.keep();
+            List<String> reasons = d.reasons();
+            if (!keep && m == newestGood) {
+                keep = true;
+                reasons = List.of("newest backup whose data object is present and complete (the newer ones are "
+                        + "missing or damaged)");
+                LOG.warn("Keeping backup {} although the retention policy would remove it: the newer backups "
+                        + "of '{}' have missing or incomplete data objects", m.id(), database);
+            }
+            decisions.add(new PruneResult.Decision(d.id(), database, d.createdAt(), keep, reasons,
                     List.of(m.manifestKey(), m.object().key())));
         }
-        Instant graceLimit = clock.instant().minus(orphanGracePeriod);
+        Instant graceLimit = now.minus(orphanGracePeriod);
         Pattern pattern = keyTemplate.keyPattern(database);
         List<ObjectKey> orphans = new ArrayList<>();
         for (ObjectInfo info : objects) {
@@ -1181,6 +1213,31 @@ public final class BackupPipeline {
             }
         }
         return new PruneResult(dryRun, decisions, orphans, incomplete);
+    }
+
+    /**
+     * The newest backup (not dated in the future) whose data object is listed with the size its
+     * manifest records, or {@code null} when there is none.
+     */
+    private static Manifest newestComplete(Collection<Manifest> manifests, List<ObjectInfo> objects,
+                                           Instant futureLimit) {
+        Map<ObjectKey, Long> sizes = new HashMap<>();
+        for (ObjectInfo info : objects) {
+            sizes.put(info.key(), info.size());
+        }
+        Manifest newest = null;
+        for (Manifest m : manifests) {
+            Long size = sizes.get(m.object().key());
+            if (m.createdAt().isAfter(futureLimit) || size == null || size != m.object().storedSize()) {
+                continue;
+            }
+            if (newest == null || RetentionCandidate.NEWEST_FIRST.compare(
+                    new RetentionCandidate(m.id(), m.createdAt()),
+                    new RetentionCandidate(newest.id(), newest.createdAt())) < 0) {
+                newest = m;
+            }
+        }
+        return newest;
     }
 
     // ----------------------------------------------------------------------------------- helpers

@@ -392,6 +392,49 @@ class BackupPipelineTest {
     }
 
     @Test
+    void pruneKeepsTheNewestBackupWithCompleteDataWhenNewerOnesAreDamaged() throws IOException {
+        BackupPipeline p = pipeline(new GeneratedSource("neo4j", 1000, 3)).build();
+        List<BackupResult> made = new ArrayList<>();
+        for (int i = 0; i < 3; i++) {
+            made.add(p.backup());
+            clock.advance(Duration.ofDays(1));
+        }
+        // the newest backup's data object is cut short after it was written
+        Manifest newest = p.find(made.get(2).id());
+        overwrite(target, newest.object().key(), new byte[10]);
+
+        BackupPipeline pruning = p.toBuilder().retention(RetentionPolicy.builder().keepLast(1).build()).build();
+        PruneResult result = pruning.prune(false);
+        assertThat(result.kept()).extracting(PruneResult.Decision::id)
+                .containsExactlyInAnyOrder(made.get(2).id(), made.get(1).id());
+        assertThat(result.kept()).filteredOn(d -> d.id().equals(made.get(1).id())).singleElement()
+                .satisfies(d -> assertThat(d.reasons()).singleElement().asString().contains("newest backup whose data"));
+        assertThat(result.deleted()).extracting(PruneResult.Decision::id).containsExactly(made.get(0).id());
+        assertThat(p.verify(made.get(1).id(), VerifyLevel.FULL).ok()).isTrue();
+    }
+
+    @Test
+    void aBackupDatedInTheFutureIsKeptAndDoesNotPushRealBackupsOut() throws IOException {
+        BackupPipeline p = pipeline(new GeneratedSource("neo4j", 1000, 3)).build();
+        List<String> real = new ArrayList<>();
+        for (int i = 0; i < 2; i++) {
+            real.add(p.backup().id());
+            clock.advance(Duration.ofHours(1));
+        }
+        // a host whose clock is a year ahead
+        MutableClock wrong = new MutableClock(clock.instant().plus(Duration.ofDays(365)));
+        String future = p.toBuilder().clock(wrong).build().backup().id();
+
+        PruneResult result = p.toBuilder().retention(RetentionPolicy.builder().keepLast(1).build()).build()
+                .prune(false);
+        assertThat(result.kept()).extracting(PruneResult.Decision::id).containsExactlyInAnyOrder(future, real.get(1));
+        assertThat(result.kept()).filteredOn(d -> d.id().equals(future)).singleElement()
+                .satisfies(d -> assertThat(d.reasons()).singleElement().asString().contains("dated in the future")
+                        .contains("test-host"));
+        assertThat(result.deleted()).extracting(PruneResult.Decision::id).containsExactly(real.get(0));
+    }
+
+    @Test
     void pruneWithoutPolicyIsRefused() {
         assertThatThrownBy(() -> pipeline(new GeneratedSource("neo4j", 1, 1)).build().prune(true))
                 .isInstanceOf(InvalidInputException.class).hasMessageContaining("retention");
