@@ -102,7 +102,7 @@ final class BackupCommand extends AbstractCommand {
             BackupSource source = source(res, db);
             BackupPipeline.Builder b = pipeline(target).source(source).retention(policy);
             compression().ifPresent(b::transform);
-            Options.ageEncryption(ageRecipients, agePassphraseEnv).ifPresent(b::transform);
+            Options.ageEncryption(ctx().env(), ageRecipients, agePassphraseEnv).ifPresent(b::transform);
             labelMap.forEach(b::label);
             if (engine == Engine.admin) {
                 hook(b);

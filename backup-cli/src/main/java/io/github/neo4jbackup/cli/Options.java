@@ -8,6 +8,7 @@ import picocli.CommandLine.Option;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Map;
 
 /** The option groups several commands share, as picocli mixins. */
 final class Options {
@@ -26,8 +27,8 @@ final class Options {
         String passphraseEnv;
 
         /** Registers the age decoder on the pipeline when an identity or passphrase was given. */
-        BackupPipeline.Builder apply(BackupPipeline.Builder builder) {
-            ageDecoder(identities, passphraseEnv).ifPresent(builder::decoder);
+        BackupPipeline.Builder apply(BackupPipeline.Builder builder, Map<String, String> env) {
+            ageDecoder(identities, passphraseEnv, env).ifPresent(builder::decoder);
             return builder;
         }
     }
@@ -166,7 +167,8 @@ final class Options {
      * The age encryption for a backup, from {@code --age-recipient} keys and/or
      * {@code --age-passphrase-env}, or empty when neither is given.
      */
-    static java.util.Optional<io.github.neo4jbackup.core.spi.Transformer> ageEncryption(List<String> recipients,
+    static java.util.Optional<io.github.neo4jbackup.core.spi.Transformer> ageEncryption(Map<String, String> env,
+                                                                                      List<String> recipients,
                                                                                       String passphraseEnv) {
         if ((recipients == null || recipients.isEmpty()) && passphraseEnv == null) {
             return java.util.Optional.empty();
@@ -185,7 +187,7 @@ final class Options {
                 }
             }
             if (passphraseEnv != null) {
-                b.passphraseFromEnv(passphraseEnv);
+                b.passphraseFromEnv(passphraseEnv, env);
             }
             return java.util.Optional.of(b.build());
         } catch (InvalidInputException e) {
@@ -198,7 +200,8 @@ final class Options {
      * {@code --age-passphrase-env VAR}, or empty when neither is given.
      */
     static java.util.Optional<io.github.neo4jbackup.core.spi.Transformer> ageDecoder(List<String> identityFiles,
-                                                                                   String passphraseEnv) {
+                                                                                   String passphraseEnv,
+                                                                                   Map<String, String> env) {
         if ((identityFiles == null || identityFiles.isEmpty()) && passphraseEnv == null) {
             return java.util.Optional.empty();
         }
@@ -211,7 +214,7 @@ final class Options {
                 }
             }
             if (passphraseEnv != null) {
-                b.passphraseFromEnv(passphraseEnv);
+                b.passphraseFromEnv(passphraseEnv, env);
             }
             return java.util.Optional.of(b.build());
         } catch (InvalidInputException e) {

@@ -101,7 +101,7 @@ final class RestoreCommand extends AbstractCommand {
     public Integer call() {
         try (Resources res = new Resources(ctx())) {
             StorageTarget target = res.target(from, "--from", s3, false);
-            BackupPipeline pipeline = decryption.apply(pipeline(target)).build();
+            BackupPipeline pipeline = decryption.apply(pipeline(target), ctx().env()).build();
             Manifest manifest = selection.resolve(pipeline);
             Engine e = engine != null ? engine : Engine.forSourceType(manifest.source().type(), manifest.id());
             String db = database(database, manifest.database());
@@ -152,7 +152,7 @@ final class RestoreCommand extends AbstractCommand {
                     case admin -> AdminDumpSource.of(neo4jAdmin, db);
                 };
                 BackupPipeline.Builder sb = pipeline(safetyTarget).source(source).transform(Compression.zstd());
-                Options.ageEncryption(safetyRecipients, null).ifPresent(sb::transform);
+                Options.ageEncryption(ctx().env(), safetyRecipients, null).ifPresent(sb::transform);
                 if (safetyRecipients.isEmpty()
                         && manifest.transformers().stream().anyMatch(t -> t.id().equals("age"))) {
                     say("Warning: the restored backup is age-encrypted but the safety backup is not; pass "

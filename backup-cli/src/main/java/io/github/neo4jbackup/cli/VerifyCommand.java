@@ -67,7 +67,7 @@ final class VerifyCommand extends AbstractCommand {
     public Integer call() {
         try (Resources res = new Resources(ctx())) {
             StorageTarget target = res.target(from, "--from", s3, false);
-            BackupPipeline pipeline = decryption.apply(pipeline(target)).build();
+            BackupPipeline pipeline = decryption.apply(pipeline(target), ctx().env()).build();
             Manifest manifest = selection.resolve(pipeline);
             VerifyReport report;
             if (restoreInto != null) {

@@ -89,6 +89,28 @@ class CliCommandsTest {
     }
 
     @Test
+    void agePassphraseComesFromTheCommandsEnvironment() {
+        graphiti();
+        String repo = dir.resolve("repo-age").toString();
+        Map<String, String> env = env();
+        env.put("BACKUP_AGE_PASSPHRASE", "correct horse battery staple, in-process");
+
+        CliRun backup = CliRun.inProcess(env, "backup", "--engine", "driver", "--to", repo,
+                "--age-passphrase-env", "BACKUP_AGE_PASSPHRASE", "--json");
+        assertThat(backup.exitCode()).as(backup.toString()).isZero();
+        String id = backup.json().get("id").asText();
+
+        CliRun verify = CliRun.inProcess(env, "verify", "--from", repo, "--id", id, "--deep",
+                "--age-passphrase-env", "BACKUP_AGE_PASSPHRASE");
+        assertThat(verify.exitCode()).as(verify.toString()).isZero();
+
+        CliRun unset = run("verify", "--from", repo, "--id", id, "--deep",
+                "--age-passphrase-env", "BACKUP_AGE_PASSPHRASE");
+        assertThat(unset.exitCode()).as(unset.toString()).isEqualTo(2);
+        assertThat(unset.err()).contains("BACKUP_AGE_PASSPHRASE").contains("not set");
+    }
+
+    @Test
     void localRoundTripWithTheDriverEngine() {
         graphiti();
         String repo = dir.resolve("repo").toString();

@@ -414,7 +414,21 @@ public final class AgeEncryption implements Transformer {
          * @throws InvalidInputException if the variable is not set or empty
          */
         public Builder passphraseFromEnv(String name) {
-            String value = System.getenv(Objects.requireNonNull(name, "name"));
+            return passphraseFromEnv(name, System.getenv());
+        }
+
+        /**
+         * Sets the passphrase from a variable of the given environment, read now (for callers
+         * that keep their own view of the environment, such as a command line run in-process);
+         * see {@link #passphrase(Secret)}.
+         *
+         * @param name        the variable's name
+         * @param environment the environment to read it from
+         * @return this builder
+         * @throws InvalidInputException if the variable is not set or empty
+         */
+        public Builder passphraseFromEnv(String name, java.util.Map<String, String> environment) {
+            String value = Objects.requireNonNull(environment, "environment").get(Objects.requireNonNull(name, "name"));
             if (value == null || value.isEmpty()) {
                 throw new InvalidInputException("The environment variable " + name + " that should hold the age "
                         + "passphrase is not set or empty; export it before running the backup.");
