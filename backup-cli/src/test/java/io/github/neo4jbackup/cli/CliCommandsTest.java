@@ -6,6 +6,7 @@ import io.github.neo4jbackup.core.spi.ObjectKey;
 import io.github.neo4jbackup.export.cypher.GraphitiFixture;
 import io.github.neo4jbackup.export.cypher.Neo4jTestServer;
 import io.github.neo4jbackup.storage.local.LocalStorageTarget;
+import io.github.neo4jbackup.storage.s3.S3ProxyServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -32,7 +33,7 @@ class CliCommandsTest {
 
     static Neo4jTestServer server;
     static Neo4jTestServer scratch;
-    static S3TestServer s3;
+    static S3ProxyServer s3;
 
     @TempDir
     Path dir;
@@ -41,10 +42,10 @@ class CliCommandsTest {
     static void start() {
         server = Neo4jTestServer.start(true);
         scratch = Neo4jTestServer.start(false);
-        s3 = S3TestServer.shared();
+        s3 = S3ProxyServer.shared();
         // the AWS default credentials chain reads these system properties before the environment
-        System.setProperty("aws.accessKeyId", S3TestServer.ACCESS_KEY);
-        System.setProperty("aws.secretAccessKey", S3TestServer.SECRET_KEY);
+        System.setProperty("aws.accessKeyId", S3ProxyServer.ACCESS_KEY);
+        System.setProperty("aws.secretAccessKey", S3ProxyServer.SECRET_KEY);
     }
 
     @AfterAll

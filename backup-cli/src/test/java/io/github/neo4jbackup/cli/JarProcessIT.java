@@ -2,6 +2,7 @@ package io.github.neo4jbackup.cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.github.neo4jbackup.export.cypher.Neo4jTestServer;
+import io.github.neo4jbackup.storage.s3.S3ProxyServer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Assumptions;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,7 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 class JarProcessIT {
 
     static Neo4jTestServer server;
-    static S3TestServer s3;
+    static S3ProxyServer s3;
     static Path jar;
 
     @TempDir
@@ -43,7 +44,7 @@ class JarProcessIT {
         jar = Path.of(path);
         assertThat(jar).as("the shaded jar").isRegularFile();
         server = Neo4jTestServer.start(false);
-        s3 = S3TestServer.shared();
+        s3 = S3ProxyServer.shared();
         try (Session session = server.driver().session()) {
             session.run("UNWIND range(1, 50) AS i CREATE (:Item {n: i})-[:NEXT]->(:Item {n: -i})").consume();
         }
@@ -60,8 +61,8 @@ class JarProcessIT {
         Map<String, String> env = new HashMap<>();
         env.put("NEO4J_URI", server.boltUri().toString());
         env.put("NEO4J_USER", "neo4j");
-        env.put("AWS_ACCESS_KEY_ID", S3TestServer.ACCESS_KEY);
-        env.put("AWS_SECRET_ACCESS_KEY", S3TestServer.SECRET_KEY);
+        env.put("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY);
+        env.put("AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY);
         env.put("AWS_REGION", "us-east-1");
         return env;
     }

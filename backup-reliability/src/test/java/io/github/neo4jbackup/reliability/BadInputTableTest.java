@@ -30,6 +30,7 @@ import io.github.neo4jbackup.export.cypher.driver.DriverExportSource;
 import io.github.neo4jbackup.export.cypher.driver.DriverRestoreSink;
 import io.github.neo4jbackup.export.cypher.fingerprint.GraphFingerprint;
 import io.github.neo4jbackup.storage.local.LocalStorageTarget;
+import io.github.neo4jbackup.storage.s3.S3ProxyServer;
 import io.github.neo4jbackup.storage.s3.S3StorageTarget;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -98,7 +99,7 @@ class BadInputTableTest {
     private static Neo4jTestServer server;
     private static AuthNeo4jServer authServer;
     private static Driver authDriver;
-    private static CredentialedS3Proxy s3;
+    private static S3ProxyServer s3;
     private static Path root;
     private static Path base;
     private static String baseId;
@@ -123,7 +124,7 @@ class BadInputTableTest {
         try (var session = authDriver.session()) {
             session.run("UNWIND range(1, 20) AS i CREATE (:Item {i: i})").consume();
         }
-        s3 = new CredentialedS3Proxy("bad-input-access", "bad-input-secret-0123456789");
+        s3 = S3ProxyServer.start("bad-input-access", "bad-input-secret-0123456789");
 
         base = root.resolve("base");
         BackupPipeline plain = pipeline(base).source(source()).transform(Compression.zstd()).build();

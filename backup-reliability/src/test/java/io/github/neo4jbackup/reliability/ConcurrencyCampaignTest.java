@@ -1,7 +1,5 @@
 package io.github.neo4jbackup.reliability;
 
-import io.github.neo4jbackup.testkit.ManualClock;
-
 import io.github.neo4jbackup.core.BackupException;
 import io.github.neo4jbackup.core.BackupPipeline;
 import io.github.neo4jbackup.core.BackupResult;
@@ -23,6 +21,7 @@ import io.github.neo4jbackup.core.transform.Compression;
 import io.github.neo4jbackup.reliability.ReliabilitySupport.BytesSource;
 import io.github.neo4jbackup.reliability.ReliabilitySupport.RecordingSink;
 import io.github.neo4jbackup.storage.local.LocalStorageTarget;
+import io.github.neo4jbackup.testkit.ManualClock;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;
@@ -84,7 +83,6 @@ class ConcurrencyCampaignTest {
     private static final long SEED = Long.getLong("concurrency.seed", 7_1121L);
     private static final Duration STALE_AFTER = Duration.ofMinutes(10);
     private static final int KEEP_LAST = 3;
-
 
     /** Counts the runs that are inside the lock, and the most seen at once. */
     static final class Occupancy {

@@ -20,11 +20,12 @@ import io.github.neo4jbackup.core.storage.ForwardingStorageTarget;
 import io.github.neo4jbackup.core.transform.Compression;
 import io.github.neo4jbackup.encryption.age.AgeEncryption;
 import io.github.neo4jbackup.reliability.ReliabilitySupport.BytesSource;
-import io.github.neo4jbackup.testkit.ManualClock;
 import io.github.neo4jbackup.reliability.ReliabilitySupport.RecordingSink;
 import io.github.neo4jbackup.storage.local.LocalStorageTarget;
 import io.github.neo4jbackup.storage.s3.S3Config;
+import io.github.neo4jbackup.storage.s3.S3ProxyServer;
 import io.github.neo4jbackup.storage.s3.S3StorageTarget;
+import io.github.neo4jbackup.testkit.ManualClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -353,7 +354,7 @@ class CrashLoopTest {
     @Test
     void killedBackupsOnS3LeaveACompleteBackupOrNone(@TempDir Path dir) throws Exception {
         org.junit.jupiter.api.Assumptions.assumeTrue(S3_ITERATIONS > 0, "crash.s3.iterations=0");
-        try (CredentialedS3Proxy server = new CredentialedS3Proxy(S3_ACCESS_KEY, S3_SECRET_KEY)) {
+        try (S3ProxyServer server = S3ProxyServer.start(S3_ACCESS_KEY, S3_SECRET_KEY)) {
             String bucket = server.newBucket("crash");
             S3StorageTarget s3 = s3Target(server.endpoint(), bucket, S3_ACCESS_KEY,
                     Secret.of(S3_SECRET_KEY));
@@ -370,7 +371,10 @@ class CrashLoopTest {
 
                 @Override
                 public List<String> leftovers() {
-                    return server.temporaryKeysAndUploads(bucket);
+                    List<String> found = new ArrayList<>(server.allKeys(bucket).stream()
+                            .filter(k -> k.contains(S3StorageTarget.INCOMPLETE_FOLDER)).toList());
+                    server.pendingUploads(bucket).forEach(u -> found.add("upload " + u));
+                    return found;
                 }
 
                 @Override

@@ -8,7 +8,6 @@ import ch.qos.logback.classic.spi.ThrowableProxyUtil;
 import ch.qos.logback.core.Appender;
 import ch.qos.logback.core.read.ListAppender;
 import com.exceptionfactory.jagged.x25519.X25519KeyPairGenerator;
-import io.github.neo4jbackup.testkit.ManualClock;
 import io.github.neo4jbackup.cli.CliContext;
 import io.github.neo4jbackup.cli.Main;
 import io.github.neo4jbackup.core.BackupPipeline;
@@ -22,7 +21,9 @@ import io.github.neo4jbackup.export.cypher.GraphitiFixture;
 import io.github.neo4jbackup.export.cypher.driver.DriverExportSource;
 import io.github.neo4jbackup.export.cypher.driver.DriverRestoreSink;
 import io.github.neo4jbackup.storage.s3.S3Config;
+import io.github.neo4jbackup.storage.s3.S3ProxyServer;
 import io.github.neo4jbackup.storage.s3.S3StorageTarget;
+import io.github.neo4jbackup.testkit.ManualClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.neo4j.driver.Driver;
@@ -113,7 +114,7 @@ class SecretsNeverLeakTest {
             }
         phase("capture started");
             capture.start();
-            try (CredentialedS3Proxy s3 = new CredentialedS3Proxy(accessKey, secrets.get("S3 secret key"));
+            try (S3ProxyServer s3 = S3ProxyServer.start(accessKey, secrets.get("S3 secret key"));
                  Driver driver = neo4j.driver()) {
                 String bucket = s3.newBucket("secrets");
                 Path passwordFile = dir.resolve("neo4j-password");
@@ -551,7 +552,7 @@ class SecretsNeverLeakTest {
         });
     }
 
-    private static S3Client s3Client(CredentialedS3Proxy s3) {
+    private static S3Client s3Client(S3ProxyServer s3) {
         return s3.config().build().buildClient();
     }
 

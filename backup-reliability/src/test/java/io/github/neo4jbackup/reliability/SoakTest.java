@@ -1,6 +1,5 @@
 package io.github.neo4jbackup.reliability;
 
-import io.github.neo4jbackup.testkit.ManualClock;
 import io.github.neo4jbackup.core.BackupPipeline;
 import io.github.neo4jbackup.core.BackupResult;
 import io.github.neo4jbackup.core.PruneResult;
@@ -14,7 +13,9 @@ import io.github.neo4jbackup.export.cypher.driver.DriverExportSource;
 import io.github.neo4jbackup.export.cypher.driver.DriverRestoreSink;
 import io.github.neo4jbackup.export.cypher.fingerprint.GraphFingerprint;
 import io.github.neo4jbackup.storage.local.LocalStorageTarget;
+import io.github.neo4jbackup.storage.s3.S3ProxyServer;
 import io.github.neo4jbackup.storage.s3.S3StorageTarget;
+import io.github.neo4jbackup.testkit.ManualClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.neo4j.driver.Driver;
@@ -80,7 +81,7 @@ class SoakTest {
 
         try (Neo4jTestServer live = Neo4jTestServer.start(false);
              Neo4jTestServer scratch = Neo4jTestServer.start(false);
-             CredentialedS3Proxy s3 = new CredentialedS3Proxy("soak-access", "soak-secret-key-0123456789")) {
+             S3ProxyServer s3 = S3ProxyServer.start("soak-access", "soak-secret-key-0123456789")) {
             GraphitiFixture.create(live.driver(), "neo4j");
             String bucket = s3.newBucket("soak");
             DriverExportSource source = DriverExportSource.builder(live.driver()).database("neo4j").build();

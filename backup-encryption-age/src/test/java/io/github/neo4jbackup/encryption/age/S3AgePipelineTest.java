@@ -2,6 +2,7 @@ package io.github.neo4jbackup.encryption.age;
 
 import io.github.neo4jbackup.core.spi.ObjectKey;
 import io.github.neo4jbackup.core.spi.StorageTarget;
+import io.github.neo4jbackup.storage.s3.S3ProxyServer;
 import io.github.neo4jbackup.storage.s3.S3StorageTarget;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;

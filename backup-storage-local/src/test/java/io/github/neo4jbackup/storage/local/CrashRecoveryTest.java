@@ -1,7 +1,5 @@
 package io.github.neo4jbackup.storage.local;
 
-import io.github.neo4jbackup.testkit.ManualClock;
-
 import io.github.neo4jbackup.core.BackupPipeline;
 import io.github.neo4jbackup.core.BackupResult;
 import io.github.neo4jbackup.core.LockHeldException;
@@ -19,6 +17,7 @@ import io.github.neo4jbackup.core.spi.StorageTarget;
 import io.github.neo4jbackup.core.spi.WriteMode;
 import io.github.neo4jbackup.core.storage.ForwardingStorageTarget;
 import io.github.neo4jbackup.core.transform.Compression;
+import io.github.neo4jbackup.testkit.ManualClock;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -45,7 +44,6 @@ class CrashRecoveryTest {
 
     /** How long the child's lock stays fresh; the parent moves its clock past it instead of sleeping. */
     static final Duration CHILD_LOCK_STALE_AFTER = Duration.ofSeconds(30);
-
 
     /** Entry point of the child JVM: args = dir, mode ("before-manifest" or "mid-stream"). */
     public static final class Child {

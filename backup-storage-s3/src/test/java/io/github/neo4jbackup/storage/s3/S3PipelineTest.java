@@ -1,7 +1,5 @@
 package io.github.neo4jbackup.storage.s3;
 
-import io.github.neo4jbackup.testkit.ManualClock;
-
 import io.github.neo4jbackup.core.BackupPipeline;
 import io.github.neo4jbackup.core.BackupResult;
 import io.github.neo4jbackup.core.LockHeldException;
@@ -23,6 +21,7 @@ import io.github.neo4jbackup.core.spi.RestoreSink;
 import io.github.neo4jbackup.core.spi.SourceDescription;
 import io.github.neo4jbackup.core.spi.WriteMode;
 import io.github.neo4jbackup.core.transform.Compression;
+import io.github.neo4jbackup.testkit.ManualClock;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.DisplayName;
