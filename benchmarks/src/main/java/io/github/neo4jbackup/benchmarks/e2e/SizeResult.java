@@ -1,0 +1,34 @@
+package io.github.neo4jbackup.benchmarks.e2e;
+
+import java.util.List;
+
+/**
+ * Everything measured at one graph size.
+ *
+ * @param label          the size as given ({@code 10k})
+ * @param nodes          nodes generated
+ * @param relationships  relationships generated
+ * @param embeddings     nodes and relationships carrying an embedding
+ * @param storeBytes     size of the database's store on disk after generation
+ * @param generateSeconds time to generate the graph (indexes online included)
+ * @param load           the machine's load average (1/5/15 minutes) when this size started and ended
+ * @param steps          the measured steps in the order they ran
+ */
+public record SizeResult(String label, long nodes, long relationships, long embeddings, long storeBytes,
+                         double generateSeconds, String load, List<Step> steps) {
+
+    /** @return nodes plus relationships */
+    public long entities() {
+        return nodes + relationships;
+    }
+
+    /**
+     * The step with an identifier.
+     *
+     * @param id the identifier
+     * @return the step, or {@code null}
+     */
+    public Step step(String id) {
+        return steps.stream().filter(s -> s.id().equals(id)).findFirst().orElse(null);
+    }
+}
