@@ -22,6 +22,7 @@ import io.github.neo4jbackup.reliability.ReliabilitySupport.BytesSource;
 import io.github.neo4jbackup.reliability.ReliabilitySupport.RecordingSink;
 import io.github.neo4jbackup.storage.local.LocalStorageTarget;
 import io.github.neo4jbackup.testkit.ManualClock;
+import io.github.neo4jbackup.testkit.ReliabilityFigures;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.ValueSource;

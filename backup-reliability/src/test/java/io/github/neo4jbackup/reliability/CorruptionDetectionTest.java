@@ -15,6 +15,7 @@ import io.github.neo4jbackup.encryption.age.AgeEncryption;
 import io.github.neo4jbackup.reliability.ReliabilitySupport.BytesSource;
 import io.github.neo4jbackup.reliability.ReliabilitySupport.RecordingSink;
 import io.github.neo4jbackup.storage.local.LocalStorageTarget;
+import io.github.neo4jbackup.testkit.ReliabilityFigures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.junit.jupiter.params.ParameterizedTest;

@@ -24,6 +24,7 @@ import io.github.neo4jbackup.storage.s3.S3Config;
 import io.github.neo4jbackup.storage.s3.S3ProxyServer;
 import io.github.neo4jbackup.storage.s3.S3StorageTarget;
 import io.github.neo4jbackup.testkit.ManualClock;
+import io.github.neo4jbackup.testkit.ReliabilityFigures;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.neo4j.driver.Driver;

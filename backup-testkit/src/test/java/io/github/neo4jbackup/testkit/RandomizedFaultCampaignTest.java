@@ -92,18 +92,10 @@ class RandomizedFaultCampaignTest {
         System.out.println("[fault campaign] steps=" + STEPS.get() + " faults injected=" + TOTALS + " outcomes="
                 + OUTCOMES + " leftover manifests after faulted cleanups=" + KNOWN_LEFTOVER_MANIFESTS.size());
         long faults = TOTALS.values().stream().mapToLong(AtomicLong::get).sum();
-        String line = java.time.Instant.now() + "\tfault-campaign\tsteps=" + STEPS.get() + " faults=" + faults
-                + " " + TOTALS.entrySet().stream().map(e -> "faults." + e.getKey().name().toLowerCase(java.util.Locale.ROOT)
+        ReliabilityFigures.record("fault-campaign", "steps=" + STEPS.get() + " faults=" + faults + " "
+                + TOTALS.entrySet().stream().map(e -> "faults." + e.getKey().name().toLowerCase(java.util.Locale.ROOT)
                         + "=" + e.getValue()).collect(java.util.stream.Collectors.joining(" "))
-                + " unreadableManifestsLeft=" + KNOWN_LEFTOVER_MANIFESTS.size() + " failedSeeds=" + FAILED_SEEDS.get() + "\n";
-        try {
-            java.nio.file.Path file = java.nio.file.Path.of("target", "reliability", "figures.tsv");
-            java.nio.file.Files.createDirectories(file.getParent());
-            java.nio.file.Files.writeString(file, line, java.nio.file.StandardOpenOption.CREATE,
-                    java.nio.file.StandardOpenOption.APPEND);
-        } catch (IOException e) {
-            throw new java.io.UncheckedIOException(e);
-        }
+                + " unreadableManifestsLeft=" + KNOWN_LEFTOVER_MANIFESTS.size() + " failedSeeds=" + FAILED_SEEDS.get());
     }
 
     @ParameterizedTest(name = "seed {0}")

@@ -10,6 +10,7 @@ import io.github.neo4jbackup.core.spi.BackupSource;
 import io.github.neo4jbackup.core.spi.ExportContext;
 import io.github.neo4jbackup.core.spi.SourceDescription;
 import io.github.neo4jbackup.storage.local.LocalStorageTarget;
+import io.github.neo4jbackup.testkit.ReliabilityFigures;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
@@ -27,9 +28,7 @@ import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
@@ -105,7 +104,7 @@ class AdminSourceFaultsTest {
             run(home.stopScript());
         }
         if (work != null) {
-            recordFigures("source-faults-admin", "faults=" + faults + " clear-failures=" + clearFailures
+            ReliabilityFigures.record("source-faults-admin", "faults=" + faults + " clear-failures=" + clearFailures
                     + " manifests-left=" + manifestsLeft + " objects-left=" + objectsLeft + " restarts-verified="
                     + restartsVerified + " backups-kept-after-start-hook-failure=" + backupsKept);
         }
@@ -313,14 +312,5 @@ class AdminSourceFaultsTest {
                 Files.delete(p);
             }
         }
-    }
-
-    /** Prints one figures line and appends it to {@code target/reliability/figures.tsv}. */
-    private static void recordFigures(String suite, String keyValues) throws IOException {
-        System.out.println("[reliability] " + suite + " " + keyValues);
-        Path tsv = Path.of("target", "reliability", "figures.tsv");
-        Files.createDirectories(tsv.getParent());
-        Files.writeString(tsv, Instant.now() + "\t" + suite + "\t" + keyValues + "\n", StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 }

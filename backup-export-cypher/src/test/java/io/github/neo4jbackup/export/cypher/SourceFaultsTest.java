@@ -11,6 +11,7 @@ import io.github.neo4jbackup.export.cypher.apoc.ApocCypherSource;
 import io.github.neo4jbackup.export.cypher.driver.DriverExportSource;
 import io.github.neo4jbackup.storage.local.LocalStorageTarget;
 import io.github.neo4jbackup.testkit.FaultyTcpProxy;
+import io.github.neo4jbackup.testkit.ReliabilityFigures;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
@@ -29,12 +30,9 @@ import java.io.FilterOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
 import java.time.Duration;
-import java.time.Instant;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
@@ -117,7 +115,7 @@ class SourceFaultsTest {
                 + " objects-left=" + objectsLeft + " recoveries=" + recoveries + " stall-timeout-ms="
                 + STALL_TIMEOUT.toMillis() + " slowest-stall-failure-ms=" + slowestStallMillis
                 + " slowest-failure-ms=" + slowestFailureMillis;
-        recordFigures("source-faults-cypher", line);
+        ReliabilityFigures.record("source-faults-cypher", line);
     }
 
     @ParameterizedTest(name = "{0}")
@@ -291,14 +289,5 @@ class SourceFaultsTest {
                 }, context);
             }
         };
-    }
-
-    /** Prints one figures line and appends it to {@code target/reliability/figures.tsv}. */
-    static void recordFigures(String suite, String keyValues) throws IOException {
-        System.out.println("[reliability] " + suite + " " + keyValues);
-        Path tsv = Path.of("target", "reliability", "figures.tsv");
-        Files.createDirectories(tsv.getParent());
-        Files.writeString(tsv, Instant.now() + "\t" + suite + "\t" + keyValues + "\n", StandardCharsets.UTF_8,
-                StandardOpenOption.CREATE, StandardOpenOption.APPEND);
     }
 }

@@ -13,6 +13,7 @@ import io.github.neo4jbackup.core.spi.Transformer;
 import io.github.neo4jbackup.core.spi.WriteMode;
 import io.github.neo4jbackup.core.storage.ForwardingStorageTarget;
 import io.github.neo4jbackup.core.storage.InMemoryStorageTarget;
+import io.github.neo4jbackup.testkit.ManualClock;
 import org.openjdk.jmh.annotations.Benchmark;
 import org.openjdk.jmh.annotations.BenchmarkMode;
 import org.openjdk.jmh.annotations.Fork;
@@ -30,15 +31,12 @@ import org.openjdk.jmh.infra.Blackhole;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.security.MessageDigest;
-import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.util.HexFormat;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicLong;
 
 /**
  * The pipeline's byte path end to end without a database or a disk: {@code BackupPipeline.backup()}
@@ -79,7 +77,7 @@ public class PipelineCopyBenchmark {
                 .source(new SyntheticSource(data))
                 .target(new DiscardingTarget())
                 .transformers(transformers)
-                .clock(new TickingClock())
+                .clock(ManualClock.ticking(Instant.ofEpochSecond(1_750_000_001L), Duration.ofSeconds(1)))
                 .build();
     }
 
@@ -231,26 +229,6 @@ public class PipelineCopyBenchmark {
                 public void close() {
                 }
             };
-        }
-    }
-
-    /** Moves one second on per reading, so every backup gets a new id and key. */
-    private static final class TickingClock extends Clock {
-        private final AtomicLong seconds = new AtomicLong(1_750_000_000L);
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return Instant.ofEpochSecond(seconds.incrementAndGet());
         }
     }
 }
