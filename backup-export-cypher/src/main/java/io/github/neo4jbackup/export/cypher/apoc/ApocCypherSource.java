@@ -8,8 +8,9 @@ import io.github.neo4jbackup.core.spi.BackupSource;
 import io.github.neo4jbackup.core.spi.ExportContext;
 import io.github.neo4jbackup.core.spi.GraphCounts;
 import io.github.neo4jbackup.core.spi.SourceDescription;
-import io.github.neo4jbackup.export.cypher.internal.StallWatchdog;
+import io.github.neo4jbackup.export.cypher.internal.Durations;
 import io.github.neo4jbackup.export.cypher.internal.StallWatchdog.StalledException;
+import io.github.neo4jbackup.export.cypher.internal.StallWatchdog;
 import io.github.neo4jbackup.export.cypher.restore.TargetDatabase;
 import io.github.neo4jbackup.export.cypher.schema.DatabaseSchema;
 import io.github.neo4jbackup.export.cypher.schema.SchemaReader;
@@ -642,10 +643,7 @@ public final class ApocCypherSource implements BackupSource {
          * @throws InvalidInputException when not positive
          */
         public Builder transactionTimeout(Duration value) {
-            if (value != null && (value.isNegative() || value.isZero())) {
-                throw new InvalidInputException("transactionTimeout must be positive, was " + value);
-            }
-            this.transactionTimeout = value;
+            this.transactionTimeout = Durations.positiveOrNull("transactionTimeout", value);
             return this;
         }
 
@@ -659,10 +657,7 @@ public final class ApocCypherSource implements BackupSource {
          * @throws InvalidInputException when not positive
          */
         public Builder apocTimeout(Duration value) {
-            if (value == null || value.isNegative() || value.isZero()) {
-                throw new InvalidInputException("apocTimeout must be positive, was " + value);
-            }
-            this.apocTimeout = value;
+            this.apocTimeout = Durations.positive("apocTimeout", value);
             return this;
         }
 
@@ -675,10 +670,7 @@ public final class ApocCypherSource implements BackupSource {
          * @throws InvalidInputException when not positive
          */
         public Builder awaitIndexesTimeout(Duration value) {
-            if (value == null || value.isNegative() || value.isZero()) {
-                throw new InvalidInputException("awaitIndexesTimeout must be positive, was " + value);
-            }
-            this.awaitIndexesTimeout = value;
+            this.awaitIndexesTimeout = Durations.positive("awaitIndexesTimeout", value);
             return this;
         }
 
@@ -697,10 +689,7 @@ public final class ApocCypherSource implements BackupSource {
          * @throws InvalidInputException when not positive
          */
         public Builder stallTimeout(Duration value) {
-            if (value == null || value.isNegative() || value.isZero()) {
-                throw new InvalidInputException("stallTimeout must be positive, was " + value);
-            }
-            this.stallTimeout = value;
+            this.stallTimeout = Durations.positive("stallTimeout", value);
             return this;
         }
 

@@ -9,8 +9,9 @@ import io.github.neo4jbackup.core.spi.ExportContext;
 import io.github.neo4jbackup.core.spi.GraphCounts;
 import io.github.neo4jbackup.core.spi.SourceDescription;
 import io.github.neo4jbackup.export.cypher.fingerprint.GraphFingerprinter;
-import io.github.neo4jbackup.export.cypher.internal.StallWatchdog;
+import io.github.neo4jbackup.export.cypher.internal.Durations;
 import io.github.neo4jbackup.export.cypher.internal.StallWatchdog.StalledException;
+import io.github.neo4jbackup.export.cypher.internal.StallWatchdog;
 import io.github.neo4jbackup.export.cypher.restore.TargetDatabase;
 import io.github.neo4jbackup.export.cypher.schema.ConstraintDefinition;
 import io.github.neo4jbackup.export.cypher.schema.DatabaseSchema;
@@ -573,10 +574,7 @@ public final class DriverExportSource implements BackupSource {
          * @throws InvalidInputException when not positive
          */
         public Builder transactionTimeout(Duration value) {
-            if (value != null && (value.isNegative() || value.isZero())) {
-                throw new InvalidInputException("transactionTimeout must be positive, was " + value);
-            }
-            this.transactionTimeout = value;
+            this.transactionTimeout = Durations.positiveOrNull("transactionTimeout", value);
             return this;
         }
 
@@ -606,10 +604,7 @@ public final class DriverExportSource implements BackupSource {
          * @throws InvalidInputException when not positive
          */
         public Builder stallTimeout(Duration value) {
-            if (value == null || value.isNegative() || value.isZero()) {
-                throw new InvalidInputException("stallTimeout must be positive, was " + value);
-            }
-            this.stallTimeout = value;
+            this.stallTimeout = Durations.positive("stallTimeout", value);
             return this;
         }
 

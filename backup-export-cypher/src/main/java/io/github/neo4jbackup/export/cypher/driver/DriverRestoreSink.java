@@ -11,6 +11,7 @@ import io.github.neo4jbackup.core.spi.GraphCounts;
 import io.github.neo4jbackup.core.spi.RestoreSink;
 import io.github.neo4jbackup.export.cypher.CypherNames;
 import io.github.neo4jbackup.export.cypher.fingerprint.GraphFingerprint;
+import io.github.neo4jbackup.export.cypher.internal.Durations;
 import io.github.neo4jbackup.export.cypher.restore.RestoreGuard;
 import io.github.neo4jbackup.export.cypher.restore.TargetDatabase;
 import io.github.neo4jbackup.export.cypher.schema.SchemaWriter;
@@ -532,10 +533,7 @@ public final class DriverRestoreSink implements RestoreSink {
          * @throws InvalidInputException when not positive
          */
         public Builder transactionTimeout(Duration value) {
-            if (value != null && (value.isNegative() || value.isZero())) {
-                throw new InvalidInputException("transactionTimeout must be positive, was " + value);
-            }
-            this.transactionTimeout = value;
+            this.transactionTimeout = Durations.positiveOrNull("transactionTimeout", value);
             return this;
         }
 
@@ -547,10 +545,7 @@ public final class DriverRestoreSink implements RestoreSink {
          * @throws InvalidInputException when not positive
          */
         public Builder indexTimeout(Duration value) {
-            if (value == null || value.isNegative() || value.isZero()) {
-                throw new InvalidInputException("indexTimeout must be positive, was " + value);
-            }
-            this.indexTimeout = value;
+            this.indexTimeout = Durations.positive("indexTimeout", value);
             return this;
         }
 

@@ -9,6 +9,7 @@ import io.github.neo4jbackup.core.spi.Attributes;
 import io.github.neo4jbackup.core.spi.GraphCounts;
 import io.github.neo4jbackup.core.spi.RestoreSink;
 import io.github.neo4jbackup.export.cypher.fingerprint.GraphFingerprint;
+import io.github.neo4jbackup.export.cypher.internal.Durations;
 import io.github.neo4jbackup.export.cypher.restore.RestoreGuard;
 import io.github.neo4jbackup.export.cypher.restore.TargetDatabase;
 import org.neo4j.driver.AccessMode;
@@ -599,10 +600,7 @@ public final class CypherScriptSink implements RestoreSink {
          * @throws InvalidInputException when the timeout is not positive
          */
         public Builder transactionTimeout(Duration value) {
-            if (value != null && (value.isNegative() || value.isZero())) {
-                throw new InvalidInputException("transactionTimeout must be positive, was " + value);
-            }
-            this.transactionTimeout = value;
+            this.transactionTimeout = Durations.positiveOrNull("transactionTimeout", value);
             return this;
         }
 
