@@ -8,16 +8,13 @@ import io.github.neo4jbackup.core.spi.StorageTarget;
 import io.github.neo4jbackup.core.spi.WriteMode;
 import io.github.neo4jbackup.core.storage.ForwardingStorageTarget;
 
-import java.io.FilterInputStream;
 import java.io.IOException;
 import java.io.InputStream;
 import java.io.InterruptedIOException;
-import java.io.OutputStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Collection;
-import java.util.EnumMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -64,7 +61,8 @@ import java.util.TreeSet;
  * </ul>
  *
  * <p>Instances are thread-safe, but the order of faults is only reproducible when the calls come
- * in a reproducible order (one thread).
+ * in a reproducible order (one thread). The decisions and the log are kept by {@code FaultPlan},
+ * the decorated streams are {@code FaultyStreams}'.
  *
  * <pre>{@code
  * FaultInjectingStorageTarget faulty = FaultInjectingStorageTarget.builder(new InMemoryStorageTarget())
@@ -139,25 +137,11 @@ public final class FaultInjectingStorageTarget extends ForwardingStorageTarget {
         }
     }
 
-    /** One fault rule: a kind for an operation, at fixed call numbers or with a probability. */
-    private record Rule(Operation operation, FaultKind kind, Set<Long> calls, double probability, long stallMillis) {
-    }
-
-    private final long seed;
-    private final List<Rule> rules;
-    private final Random random;
-    private final Map<Operation, Long> counters = new EnumMap<>(Operation.class);
-    private final List<InjectedFault> log = new ArrayList<>();
-    private volatile boolean enabled = true;
+    private final FaultPlan plan;
 
     private FaultInjectingStorageTarget(Builder builder) {
         super(builder.delegate);
-        this.seed = builder.seed;
-        this.rules = List.copyOf(builder.rules);
-        this.random = new Random(builder.seed);
-        for (Operation op : Operation.values()) {
-            counters.put(op, 0L);
-        }
+        this.plan = new FaultPlan(builder.seed, builder.rules);
     }
 
     /**
@@ -176,7 +160,7 @@ public final class FaultInjectingStorageTarget extends ForwardingStorageTarget {
      * @return the seed
      */
     public long seed() {
-        return seed;
+        return plan.seed();
     }
 
     /**
@@ -184,8 +168,8 @@ public final class FaultInjectingStorageTarget extends ForwardingStorageTarget {
      *
      * @return an immutable snapshot of the log
      */
-    public synchronized List<InjectedFault> log() {
-        return List.copyOf(log);
+    public List<InjectedFault> log() {
+        return plan.log();
     }
 
     /**
@@ -193,13 +177,8 @@ public final class FaultInjectingStorageTarget extends ForwardingStorageTarget {
      *
      * @return the description
      */
-    public synchronized String describeLog() {
-        StringBuilder sb = new StringBuilder("seed=").append(seed).append(", ").append(log.size())
-                .append(" fault(s) injected");
-        for (InjectedFault fault : log) {
-            sb.append(System.lineSeparator()).append("  ").append(fault);
-        }
-        return sb.toString();
+    public String describeLog() {
+        return plan.describeLog();
     }
 
     /**
@@ -208,8 +187,8 @@ public final class FaultInjectingStorageTarget extends ForwardingStorageTarget {
      * @param operation the operation
      * @return the number of calls
      */
-    public synchronized long calls(Operation operation) {
-        return counters.get(Objects.requireNonNull(operation, "operation"));
+    public long calls(Operation operation) {
+        return plan.calls(operation);
     }
 
     /**
@@ -219,7 +198,7 @@ public final class FaultInjectingStorageTarget extends ForwardingStorageTarget {
      * @param value {@code true} to inject faults
      */
     public void setEnabled(boolean value) {
-        this.enabled = value;
+        plan.setEnabled(value);
     }
 
     /**
@@ -234,31 +213,31 @@ public final class FaultInjectingStorageTarget extends ForwardingStorageTarget {
 
     @Override
     public PendingObject create(ObjectKey key, Map<String, String> metadata, WriteMode mode) throws IOException {
-        simpleFault(Operation.CREATE, String.valueOf(key));
-        return new FaultyPendingObject(delegate().create(key, metadata, mode));
+        plan.simpleFault(Operation.CREATE, String.valueOf(key));
+        return new FaultyStreams.FaultyPendingObject(plan, delegate().create(key, metadata, mode));
     }
 
     @Override
     public InputStream open(ObjectKey key) throws IOException {
-        simpleFault(Operation.OPEN, String.valueOf(key));
-        return new FaultyInputStream(delegate().open(key), String.valueOf(key));
+        plan.simpleFault(Operation.OPEN, String.valueOf(key));
+        return new FaultyStreams.FaultyInputStream(plan, delegate().open(key), String.valueOf(key));
     }
 
     @Override
     public Optional<ObjectInfo> stat(ObjectKey key) throws IOException {
-        simpleFault(Operation.STAT, String.valueOf(key));
+        plan.simpleFault(Operation.STAT, String.valueOf(key));
         return delegate().stat(key);
     }
 
     @Override
     public ObjectPage list(String prefix, String continuationToken) throws IOException {
-        simpleFault(Operation.LIST, String.valueOf(prefix));
+        plan.simpleFault(Operation.LIST, String.valueOf(prefix));
         return delegate().list(prefix, continuationToken);
     }
 
     @Override
     public void delete(ObjectKey key) throws IOException {
-        simpleFault(Operation.DELETE, String.valueOf(key));
+        plan.simpleFault(Operation.DELETE, String.valueOf(key));
         delegate().delete(key);
     }
 
@@ -277,246 +256,8 @@ public final class FaultInjectingStorageTarget extends ForwardingStorageTarget {
 
     @Override
     public String toString() {
-        return "FaultInjectingStorageTarget[seed=" + seed + ", rules=" + rules.size() + ", injected=" + log().size()
-                + ", " + delegate() + "]";
-    }
-
-    // --------------------------------------------------------------------------------- decisions
-
-    /** The rule that fires for one call, and the call's number. */
-    private record Decision(Rule rule, long call) {
-    }
-
-    /** Counts the call and decides its fault; {@code null} for none. */
-    private synchronized Decision decide(Operation operation) {
-        if (!enabled) {
-            return null;
-        }
-        long call = counters.merge(operation, 1L, Long::sum);
-        Decision chosen = null;
-        for (Rule rule : rules) {
-            if (rule.operation() != operation) {
-                continue;
-            }
-            boolean fires;
-            if (rule.calls().isEmpty()) {
-                fires = random.nextDouble() < rule.probability(); // always draw: keeps the sequence stable
-            } else {
-                fires = rule.calls().contains(call);
-            }
-            if (fires && chosen == null) {
-                chosen = new Decision(rule, call);
-            }
-        }
-        return chosen;
-    }
-
-    private synchronized void record(Decision decision, String key, String detail) {
-        log.add(new InjectedFault(log.size() + 1, decision.rule().operation(), decision.call(), decision.rule().kind(),
-                key, detail));
-    }
-
-    private synchronized int nextInt(int bound) {
-        return random.nextInt(bound);
-    }
-
-    /** Applies a FAIL or STALL fault to a call that has no data of its own. */
-    private void simpleFault(Operation operation, String key) throws IOException {
-        Decision d = decide(operation);
-        if (d != null) {
-            applyFailOrStall(d, key);
-        }
-    }
-
-    private void applyFailOrStall(Decision d, String key) throws IOException {
-        switch (d.rule().kind()) {
-            case FAIL -> {
-                record(d, key, "");
-                throw new IOException(MESSAGE_PREFIX + ": " + d.rule().operation() + " call " + d.call() + " on " + key
-                        + " failed (seed " + seed + ")");
-            }
-            case STALL -> {
-                record(d, key, d.rule().stallMillis() + " ms");
-                try {
-                    Thread.sleep(d.rule().stallMillis());
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    throw new InterruptedIOException(MESSAGE_PREFIX + ": interrupted while stalling "
-                            + d.rule().operation() + " on " + key);
-                }
-            }
-            default -> throw new IllegalStateException("unreachable: " + d.rule().kind() + " on " + d.rule().operation());
-        }
-    }
-
-    // ----------------------------------------------------------------------------------- streams
-
-    /** A pending write whose stream and commit can fail, stall or lose data. */
-    private final class FaultyPendingObject implements PendingObject {
-        private final PendingObject delegate;
-        private final FaultyOutputStream stream;
-
-        FaultyPendingObject(PendingObject delegate) {
-            this.delegate = delegate;
-            this.stream = new FaultyOutputStream(delegate.stream(), String.valueOf(delegate.key()));
-        }
-
-        @Override
-        public ObjectKey key() {
-            return delegate.key();
-        }
-
-        @Override
-        public OutputStream stream() {
-            return stream;
-        }
-
-        @Override
-        public ObjectInfo commit() throws IOException {
-            simpleFault(Operation.COMMIT, String.valueOf(delegate.key()));
-            return delegate.commit();
-        }
-
-        @Override
-        public void abort() {
-            delegate.abort();
-        }
-
-        @Override
-        public void close() {
-            delegate.close();
-        }
-    }
-
-    /** The stream of a pending write. */
-    private final class FaultyOutputStream extends OutputStream {
-        private final OutputStream delegate;
-        private final String key;
-        private boolean truncated;
-
-        FaultyOutputStream(OutputStream delegate, String key) {
-            this.delegate = delegate;
-            this.key = key;
-        }
-
-        @Override
-        public void write(int b) throws IOException {
-            write(new byte[] {(byte) b}, 0, 1);
-        }
-
-        @Override
-        public void write(byte[] b, int off, int len) throws IOException {
-            Objects.checkFromIndexSize(off, len, b.length);
-            Decision d = decide(Operation.WRITE);
-            if (d != null) {
-                if (d.rule().kind() == FaultKind.TRUNCATE) {
-                    int kept = truncated ? 0 : len / 2;
-                    record(d, key, "kept " + kept + " of " + len + " bytes, later writes dropped");
-                    if (!truncated && kept > 0) {
-                        delegate.write(b, off, kept);
-                    }
-                    truncated = true;
-                    return;
-                }
-                applyFailOrStall(d, key);
-            }
-            if (!truncated) {
-                delegate.write(b, off, len);
-            }
-        }
-
-        @Override
-        public void flush() throws IOException {
-            delegate.flush();
-        }
-
-        @Override
-        public void close() throws IOException {
-            delegate.close();
-        }
-    }
-
-    /** A stream opened for reading. */
-    private final class FaultyInputStream extends FilterInputStream {
-        private final String key;
-        private boolean truncated;
-
-        FaultyInputStream(InputStream in, String key) {
-            super(in);
-            this.key = key;
-        }
-
-        @Override
-        public int read() throws IOException {
-            byte[] one = new byte[1];
-            int n = read(one, 0, 1);
-            return n <= 0 ? -1 : one[0] & 0xff;
-        }
-
-        @Override
-        public int read(byte[] b, int off, int len) throws IOException {
-            Objects.checkFromIndexSize(off, len, b.length);
-            if (len == 0) {
-                return 0;
-            }
-            Decision d = decide(Operation.READ);
-            if (d != null) {
-                switch (d.rule().kind()) {
-                    case TRUNCATE -> {
-                        record(d, key, truncated ? "already at end" : "stream ends here");
-                        truncated = true;
-                    }
-                    case CORRUPT -> {
-                        if (truncated) {
-                            return -1;
-                        }
-                        int n = in.read(b, off, len);
-                        if (n > 0) {
-                            int pos = nextInt(n);
-                            int bit = nextInt(8);
-                            b[off + pos] ^= (byte) (1 << bit);
-                            record(d, key, "flipped bit " + bit + " of byte " + pos + " of " + n + " read");
-                        }
-                        return n;
-                    }
-                    default -> applyFailOrStall(d, key);
-                }
-            }
-            if (truncated) {
-                return -1;
-            }
-            return in.read(b, off, len);
-        }
-
-        @Override
-        public long skip(long n) throws IOException {
-            if (n <= 0) {
-                return 0;
-            }
-            byte[] buffer = new byte[(int) Math.min(8192, n)];
-            int read = read(buffer, 0, buffer.length);
-            return Math.max(read, 0);
-        }
-
-        @Override
-        public int available() throws IOException {
-            return truncated ? 0 : in.available();
-        }
-
-        @Override
-        public boolean markSupported() {
-            return false;
-        }
-
-        @Override
-        public synchronized void mark(int readlimit) {
-            // not supported
-        }
-
-        @Override
-        public synchronized void reset() throws IOException {
-            throw new IOException("mark/reset not supported");
-        }
+        return "FaultInjectingStorageTarget[seed=" + plan.seed() + ", rules=" + plan.ruleCount() + ", injected="
+                + log().size() + ", " + delegate() + "]";
     }
 
     // ----------------------------------------------------------------------------------- builder
@@ -524,7 +265,7 @@ public final class FaultInjectingStorageTarget extends ForwardingStorageTarget {
     /** Builds a {@link FaultInjectingStorageTarget}; rules apply in the order they are added. */
     public static final class Builder {
         private final StorageTarget delegate;
-        private final List<Rule> rules = new ArrayList<>();
+        private final List<FaultPlan.Rule> rules = new ArrayList<>();
         private long seed;
 
         private Builder(StorageTarget delegate) {
@@ -636,7 +377,7 @@ public final class FaultInjectingStorageTarget extends ForwardingStorageTarget {
                 }
                 set.add(call);
             }
-            rules.add(new Rule(operation, kind, Set.copyOf(set), probability, stallMillis));
+            rules.add(new FaultPlan.Rule(operation, kind, Set.copyOf(set), probability, stallMillis));
             return this;
         }
 
