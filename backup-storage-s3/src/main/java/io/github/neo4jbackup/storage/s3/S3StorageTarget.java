@@ -69,9 +69,9 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * methods, which delegate to package-private collaborators, one per concern: {@code S3Bucket}
  * (bucket, prefix, object settings, probing), {@code S3Requests} (retries and error translation,
  * a decorator every request goes through), {@code S3Reads}, {@code S3Listing}, {@code S3Deletes},
- * {@code S3Uploads} and {@code S3Upload} (multipart upload), and {@code S3ExistingObjects}
- * (conditional writes and identical content). The file is longer than most because the public
- * {@link Builder} documents every option here.
+ * {@code S3Uploads}, {@code S3Upload} and {@code S3PartTransfers} (multipart upload), and
+ * {@code S3ExistingObjects} (conditional writes and identical content). The file is longer than
+ * most because the public {@link Builder}, which documents every option, must stay nested here.
  *
  * <h2>Ownership</h2>
  * An {@link S3Client} given with {@link Builder#client(S3Client)} and an {@link Executor} given with

@@ -31,8 +31,8 @@ import java.util.UUID;
 
 /**
  * One pending write of an {@link S3StorageTarget}, the multipart upload: hashes the bytes
- * (SHA-256), cuts them into parts of exactly the part size, sends full parts concurrently on the
- * shared executor (bounded by the target's permits), and at commit publishes the object: one
+ * (SHA-256), cuts them into parts of exactly the part size, sends full parts concurrently
+ * ({@link S3PartTransfers}), and at commit publishes the object: one
  * {@code PutObject} when it is smaller than a part, else completes the multipart upload, directly
  * on the final key or on a temporary key that is then copied server-side with its SHA-256
  * ({@link MultipartCommit}). Any failure, and an abort or close without a commit, aborts the
