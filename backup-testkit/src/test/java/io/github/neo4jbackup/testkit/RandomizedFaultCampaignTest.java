@@ -289,7 +289,7 @@ class RandomizedFaultCampaignTest {
                     continue;
                 }
                 // When the store commits a manifest but reports fewer bytes than were written (an injected
-                // TRUNCATE of a WRITE), BackupPipeline.writeManifest removes both that manifest and the data
+                // TRUNCATE of a WRITE), BackupWriter.commitManifest removes both that manifest and the data
                 // object. Only if the cleanup delete of the manifest was itself faulted may an unreadable
                 // manifest stay behind (list() skips it with a warning); anything else is a violation.
                 boolean truncatedManifestWrite = faulty.log().stream().anyMatch(f -> f.operation() == Operation.WRITE
