@@ -112,6 +112,7 @@ public final class BackupPipeline {
     private final String host;
     private final BackupHook hook;
     private final boolean recompress;
+    private final ChangePolicy onChange;
 
     private BackupPipeline(Builder b) {
         this.source = b.source;
@@ -131,6 +132,7 @@ public final class BackupPipeline {
         this.host = b.host != null ? b.host : localHost();
         this.hook = b.hook;
         this.recompress = b.recompress;
+        this.onChange = b.onChange;
     }
 
     /**
@@ -165,6 +167,7 @@ public final class BackupPipeline {
         b.host = host;
         b.hook = hook;
         b.recompress = recompress;
+        b.onChange = onChange;
         return b;
     }
 
@@ -216,7 +219,7 @@ public final class BackupPipeline {
             try {
                 Map<String, String> prepared = prepareSource(id);
                 HookOutcome hookOutcome = new HookOutcome();
-                Written written = withHook(database, hookOutcome, () -> writeDataObject(id, dataKey, lock, chain));
+                Written written = withHook(database, hookOutcome, () -> writeWithChangePolicy(id, dataKey, lock, chain));
                 pipelineAttributes.putAll(hookOutcome.attributes);
                 Map<String, String> attributes = new TreeMap<>(prepared);
                 attributes.putAll(written.description.attributes());
@@ -339,7 +342,43 @@ public final class BackupPipeline {
         }
     }
 
-    private Written writeDataObject(String id, ObjectKey dataKey, RepositoryLock lock, List<Transformer> transformerChain) {
+    /**
+     * Runs the export into a pending data object, applying the {@link ChangePolicy}: an export that
+     * saw the database change is discarded (its pending object aborted, never committed) and run
+     * again while the policy asks for a retry, or discarded with a failure.
+     */
+    private Written writeWithChangePolicy(String id, ObjectKey dataKey, RepositoryLock lock, List<Transformer> chain) {
+        for (int attempt = 1; ; attempt++) {
+            int current = attempt;
+            ChangePolicy.Action[] verdict = {null};
+            Written written = writeDataObject(id, dataKey, lock, chain, description -> {
+                if (!ChangePolicy.changed(description)) {
+                    return true;
+                }
+                verdict[0] = onChange.after(current);
+                return verdict[0] == ChangePolicy.Action.WARN;
+            });
+            if (written != null) {
+                Map<String, String> attributes = new TreeMap<>(written.description.attributes());
+                attributes.put(ChangePolicy.ATTEMPTS_ATTRIBUTE, Integer.toString(attempt));
+                SourceDescription d = written.description;
+                return new Written(written.object, new SourceDescription(d.engine(), d.engineVersion(),
+                        d.neo4jVersion(), d.neo4jEdition(), d.database(), d.counts(), attributes));
+            }
+            if (verdict[0] == ChangePolicy.Action.FAIL) {
+                throw new SourceFailedException("Backup " + id + ": database '" + source.database() + "' changed "
+                        + "during the export" + (attempt > 1 ? " in each of " + attempt + " attempts" : "") + " and the "
+                        + "change policy is '" + onChange + "'. Nothing was stored. Quiesce the writers (e.g. with a "
+                        + "pre/post command hook), run the backup when the database is quiet, or accept such backups "
+                        + "with the 'warn' policy.", null);
+            }
+            LOG.warn("Backup {}: database '{}' changed during export attempt {}; exporting again (policy: {})", id,
+                    source.database(), attempt, onChange);
+        }
+    }
+
+    private Written writeDataObject(String id, ObjectKey dataKey, RepositoryLock lock, List<Transformer> transformerChain,
+                                    java.util.function.Predicate<SourceDescription> keep) {
         PendingObject pending;
         try {
             pending = target.create(dataKey, Map.of("database", source.database(), "backup-id", id,
@@ -372,6 +411,9 @@ public final class BackupPipeline {
             }
             if (stored.failure() != null) {
                 throw storageFailure("write " + dataKey, stored.failure());
+            }
+            if (!keep.test(description)) {
+                return null; // closing the pending object without a commit aborts it
             }
             String storedSha = stored.sha256();
             ObjectInfo info;
@@ -946,6 +988,7 @@ public final class BackupPipeline {
         Manifest manifest = find(id);
         try {
             RestoreResult result = restore(manifest, sink, options);
+            requireCountsMatch(result);
             listener.restoreCompleted(result);
             return result;
         } catch (BackupException e) {
@@ -1039,6 +1082,20 @@ public final class BackupPipeline {
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         LOG.info("Backup {} restored: {} bytes in {}", manifest.id(), rawBytes, took);
         return new RestoreResult(manifest, rawBytes, took, sinkResult, countsMatch, safetyId);
+    }
+
+    /** A restore that did not create what the manifest lists is a failure, never a warning. */
+    private static void requireCountsMatch(RestoreResult result) {
+        if (result.countsMatched().orElse(true)) {
+            return;
+        }
+        Manifest manifest = result.manifest();
+        GraphCounts restored = result.sinkResult().counts();
+        throw new RestoreFailedException("Restore of backup " + manifest.id() + " did not create what the manifest "
+                + "lists: the database holds " + restored.nodes() + " nodes and " + restored.relationships()
+                + " relationships, the manifest records " + manifest.counts().nodes() + " nodes and "
+                + manifest.counts().relationships() + " relationships. Do not use the restored database as a copy of "
+                + "this backup: check it, then wipe it and restore another backup.", null, manifest.counts(), restored);
     }
 
     private static String stripPeriod(String text) {
@@ -1379,8 +1436,21 @@ public final class BackupPipeline {
         private String host;
         private BackupHook hook;
         private boolean recompress;
+        private ChangePolicy onChange = ChangePolicy.warn();
 
         private Builder() {
+        }
+
+        /**
+         * What to do when the source reports that the database changed during its export
+         * (default {@link ChangePolicy#warn()}): keep it marked, fail, or export again.
+         *
+         * @param value the policy
+         * @return this builder
+         */
+        public Builder onChange(ChangePolicy value) {
+            this.onChange = Objects.requireNonNull(value, "onChange");
+            return this;
         }
 
         /**
