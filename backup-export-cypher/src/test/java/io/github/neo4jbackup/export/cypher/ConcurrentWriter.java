@@ -38,6 +38,33 @@ public final class ConcurrentWriter implements AutoCloseable {
     private volatile long entitiesCreated;
     private volatile long factsCreated;
     private volatile long episodesDeleted;
+    private volatile java.nio.file.Path pauseFlag;
+    private volatile java.nio.file.Path pausedAck;
+
+    /**
+     * Makes the writer pause like an ingestion worker told to by an operator: while {@code flag}
+     * exists it commits nothing, and it creates {@code ack} once its last transaction is committed.
+     *
+     * @param flag the file whose existence pauses the writer
+     * @param ack  the file the writer creates when it has paused
+     * @return this writer
+     */
+    public ConcurrentWriter pausable(java.nio.file.Path flag, java.nio.file.Path ack) {
+        this.pauseFlag = flag;
+        this.pausedAck = ack;
+        return this;
+    }
+
+    private void pauseIfAsked() throws java.io.IOException, InterruptedException {
+        if (pauseFlag == null || !java.nio.file.Files.exists(pauseFlag)) {
+            return;
+        }
+        java.nio.file.Files.writeString(pausedAck, "paused");
+        while (java.nio.file.Files.exists(pauseFlag) && !stop.get()) {
+            Thread.sleep(10);
+        }
+        java.nio.file.Files.deleteIfExists(pausedAck);
+    }
 
     /**
      * Creates a writer (not started).
@@ -109,6 +136,7 @@ public final class ConcurrentWriter implements AutoCloseable {
         int n = 0;
         try (Session s = driver.session()) {
             while (!stop.get() && n < maxTransactions && System.nanoTime() < deadline) {
+                pauseIfAsked();
                 int kind = random.nextInt(4);
                 if (kind <= 1) {
                     String ep = "w-ep-" + n;

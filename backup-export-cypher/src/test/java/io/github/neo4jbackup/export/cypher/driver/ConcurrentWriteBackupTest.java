@@ -115,6 +115,51 @@ class ConcurrentWriteBackupTest {
     }
 
     @Test
+    void quiesceCommandsThatPauseTheWriterMakeAPointInTimeBackup(@TempDir Path work) throws Exception {
+        ConcurrentWriter.createGraph(driver, 2_000, 4_000);
+        Path flag = work.resolve("pause");
+        Path ack = work.resolve("paused");
+        // what an operator's commands would do to an ingestion worker: ask it to pause, wait until it has
+        java.util.List<String> pause = java.util.List.of("sh", "-c",
+                "touch \"$0\"; i=0; while [ ! -f \"$1\" ]; do i=$((i+1)); [ $i -gt 600 ] && exit 9; sleep 0.05; done",
+                flag.toString(), ack.toString());
+        java.util.List<String> resume = java.util.List.of("rm", "-f", flag.toString());
+        BackupPipeline pipeline = BackupPipeline.builder()
+                .source(DriverExportSource.builder(driver).fetchSize(25).build())
+                .hook(io.github.neo4jbackup.core.hook.BackupHooks.quiesce(pause, resume, Duration.ofSeconds(60), null))
+                .onChange(ChangePolicy.fail())
+                .target(LocalStorageTarget.of(repository)).build();
+        BackupResult backup;
+        long t0;
+        long t1;
+        long afterResume;
+        ConcurrentWriter writer = new ConcurrentWriter(driver, 2_000, 4_000, Duration.ofSeconds(120), 20_000, 5)
+                .pausable(flag, ack);
+        try (writer) {
+            writer.start();
+            t0 = System.nanoTime();
+            backup = pipeline.backup();
+            t1 = System.nanoTime();
+            Thread.sleep(500);
+            afterResume = writer.commitsBetween(t1, System.nanoTime());
+        }
+        Map<String, String> attributes = backup.manifest().source().attributes();
+        assertThat(attributes).containsEntry(Attributes.CHANGED_DURING_EXPORT, "false")
+                .containsEntry(ExportClosure.CLOSURE_NODES, "0")
+                .containsEntry(ExportClosure.DROPPED_RELATIONSHIPS, "0")
+                .containsEntry("hook", "quiesce");
+        assertThat(afterResume).as("the writer resumed after the post command").isPositive();
+        server.clear();
+        RestoreResult restored = pipeline.restore(backup.id(), DriverRestoreSink.builder(driver).build());
+        assertThat(restored.sinkResult().attributes()).containsEntry(Attributes.CONTENT_FINGERPRINT,
+                attributes.get(Attributes.CONTENT_FINGERPRINT));
+        figures(String.format(java.util.Locale.ROOT, "driver export with quiesce commands pausing the writer: "
+                        + "%d nodes / %d relationships, backup %.1f s including the pause, unchanged (point in time), "
+                        + "writer resumed afterwards (%d transactions within 0.5 s)", backup.counts().nodes(),
+                backup.counts().relationships(), (t1 - t0) / 1e9, afterResume));
+    }
+
+    @Test
     void onChangeRetryRepeatsTheExportThenFailsOrWarns() throws Exception {
         ConcurrentWriter.createGraph(driver, 1_000, 2_000);
         DriverExportSource source = DriverExportSource.builder(driver).fetchSize(50).build();
