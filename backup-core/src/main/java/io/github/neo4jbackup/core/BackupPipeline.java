@@ -259,7 +259,9 @@ public final class BackupPipeline {
                 if (hookOutcome.afterFailure != null) {
                     HookFailedException failure = new HookFailedException("Backup " + id + " is stored and verified, "
                             + "but the " + hook.name() + " hook that brings database '" + database + "' back failed: "
-                            + hookOutcome.afterFailure.getMessage() + ". The database may still be stopped: check it now.",
+                            + hookOutcome.afterFailure.getMessage() + (hook.takesDatabaseOffline()
+                            ? ". The database may still be stopped: check it now."
+                            : ". What the hook paused (e.g. the writers) may still be paused: check it now."),
                             result, hookOutcome.afterFailure);
                     LOG.error(failure.getMessage());
                     listener.backupFailed(id, failure);

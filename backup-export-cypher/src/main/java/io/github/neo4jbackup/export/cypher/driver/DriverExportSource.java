@@ -358,7 +358,8 @@ public final class DriverExportSource implements BackupSource {
                 throw new SourceFailedException(message + ". Run the backup again when the application does not "
                         + "write, or allow such backups with failOnConcurrentChange(false).", null);
             }
-            LOG.warn("{}; it is kept and marked {}=true.", message, Attributes.CHANGED_DURING_EXPORT);
+            LOG.warn("{}; the export is marked {}=true (the change policy decides whether it is kept).", message,
+                    Attributes.CHANGED_DURING_EXPORT);
         }
         String content = fingerprint.hex;
         writer.finish(content, schemaFingerprint);
