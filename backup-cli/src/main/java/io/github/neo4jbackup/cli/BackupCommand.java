@@ -2,6 +2,7 @@ package io.github.neo4jbackup.cli;
 
 import io.github.neo4jbackup.core.BackupPipeline;
 import io.github.neo4jbackup.core.BackupResult;
+import io.github.neo4jbackup.core.ChangePolicy;
 import io.github.neo4jbackup.core.InvalidInputException;
 import io.github.neo4jbackup.core.hook.BackupHooks;
 import io.github.neo4jbackup.core.retention.RetentionPolicy;
@@ -27,6 +28,9 @@ final class BackupCommand extends AbstractCommand {
 
     /** The compression choices. */
     enum Compress { zstd, gzip, none }
+
+    /** The --on-change choices. */
+    enum OnChange { warn, retry, fail }
 
     @Option(names = "--uri", paramLabel = "URI", description = "Neo4j Bolt URI (default: NEO4J_URI).")
     String uri;
@@ -68,6 +72,30 @@ final class BackupCommand extends AbstractCommand {
             description = "The database is already stopped (admin engine): no stop/start commands are run.")
     boolean alreadyOffline;
 
+    @Option(names = "--pre-command", paramLabel = "\"ARGV\"",
+            description = {"Command run before the export (driver and apoc engines), e.g. to pause the writers for a "
+                    + "point-in-time copy: \"docker pause ingest-worker\". Split into words like a shell would but "
+                    + "never run through one; must exit 0 or nothing is backed up."})
+    String preCommand;
+
+    @Option(names = "--post-command", paramLabel = "\"ARGV\"",
+            description = "Command run after the export, always (also when it or --pre-command failed), e.g. "
+                    + "\"docker unpause ingest-worker\". Gets NEO4J_BACKUP_SUCCEEDED=true|false.")
+    String postCommand;
+
+    @Option(names = "--on-change", paramLabel = "warn|retry|fail", defaultValue = "warn",
+            description = {"When the database changed during an online export: keep the (self-consistent) backup "
+                    + "with a warning, export again, or fail storing nothing (default: ${DEFAULT-VALUE})."})
+    OnChange onChange;
+
+    @Option(names = "--on-change-retries", paramLabel = "N", defaultValue = "3",
+            description = "With --on-change retry: how many more exports to try (default: ${DEFAULT-VALUE}).")
+    int onChangeRetries;
+
+    @Option(names = "--on-change-exhausted", paramLabel = "warn|fail", defaultValue = "warn",
+            description = "With --on-change retry: what to do when every export saw a change (default: ${DEFAULT-VALUE}).")
+    OnChange onChangeExhausted;
+
     @Option(names = "--age-recipient", paramLabel = "KEY",
             description = "Encrypt with age to this X25519 public key (age1...) or recipients file (repeatable).")
     List<String> ageRecipients = List.of();
@@ -89,6 +117,10 @@ final class BackupCommand extends AbstractCommand {
         String db = database(database, "neo4j");
         RetentionPolicy policy = retention.policy(ctx());
         Map<String, String> labelMap = parseLabels();
+        if (!engine.usesDriver() && (preCommand != null || postCommand != null)) {
+            throw CliException.usage("--pre-command and --post-command apply to the online engines (driver, apoc); "
+                    + "--engine admin stops the database with --stop-command/--start-command");
+        }
         if (engine.usesDriver() && (admin.any() || alreadyOffline)) {
             throw CliException.usage("--neo4j-home, --admin-command, --stop-command, --start-command and "
                     + "--already-offline apply to --engine admin only");
@@ -106,7 +138,10 @@ final class BackupCommand extends AbstractCommand {
             labelMap.forEach(b::label);
             if (engine == Engine.admin) {
                 hook(b);
+            } else {
+                quiesce(b);
             }
+            b.onChange(changePolicy());
             if (ctx().interactive()) {
                 b.listener(new ProgressListener(ctx().err()));
             }
@@ -186,6 +221,37 @@ final class BackupCommand extends AbstractCommand {
             } catch (InvalidInputException e) {
                 throw CliException.usage(e.getMessage(), e);
             }
+        }
+    }
+
+    private void quiesce(BackupPipeline.Builder b) {
+        if (preCommand == null && postCommand == null) {
+            return;
+        }
+        try {
+            b.hook(BackupHooks.quiesce(preCommand == null ? null : ArgvTokenizer.split(preCommand),
+                    postCommand == null ? null : ArgvTokenizer.split(postCommand),
+                    Options.duration("--hook-timeout", admin.hookTimeout), Map.of()));
+        } catch (InvalidInputException e) {
+            throw CliException.usage(e.getMessage(), e);
+        }
+    }
+
+    private ChangePolicy changePolicy() {
+        try {
+            return switch (onChange) {
+                case warn -> ChangePolicy.warn();
+                case fail -> ChangePolicy.fail();
+                case retry -> {
+                    if (onChangeExhausted == OnChange.retry) {
+                        throw CliException.usage("--on-change-exhausted is warn or fail");
+                    }
+                    yield ChangePolicy.retry(onChangeRetries, onChangeExhausted == OnChange.fail
+                            ? ChangePolicy.Action.FAIL : ChangePolicy.Action.WARN);
+                }
+            };
+        } catch (InvalidInputException e) {
+            throw CliException.usage("--on-change-retries: " + e.getMessage(), e);
         }
     }
 

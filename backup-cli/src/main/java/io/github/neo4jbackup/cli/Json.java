@@ -157,6 +157,10 @@ final class Json {
         o.put("error", String.valueOf(failure.getMessage()));
         o.put("type", ExitCodes.type(failure));
         o.put("exitCode", exitCode);
+        if (failure instanceof io.github.neo4jbackup.core.RestoreFailedException r && r.expected().isPresent()) {
+            o.set("expected", counts(r.expected().get()));
+            o.set("restored", counts(r.restored().orElse(GraphCounts.UNKNOWN)));
+        }
         return o;
     }
 

@@ -88,7 +88,7 @@ public final class BackupPipeline {
         this.pruner = config.retention == null ? null
                 : new Pruner(repository, config.retention, config.orphanGracePeriod, config.clock, listener);
         this.backupRun = new BackupRun(new BackupRun.Settings(config.source, config.transformers, config.recompress,
-                config.hook, config.labels, config.metadata, config.verifyAfterBackup, config.host),
+                config.hook, config.labels, config.metadata, config.verifyAfterBackup, config.host, config.onChange),
                 repository, verifier, pruner, listener, config.clock);
     }
 
@@ -330,8 +330,21 @@ public final class BackupPipeline {
         private String host;
         private BackupHook hook;
         private boolean recompress;
+        private ChangePolicy onChange = ChangePolicy.warn();
 
         private Builder() {
+        }
+
+        /**
+         * What to do when the source reports that the database changed during its export
+         * (default {@link ChangePolicy#warn()}): keep it marked, fail, or export again.
+         *
+         * @param value the policy
+         * @return this builder
+         */
+        public Builder onChange(ChangePolicy value) {
+            this.onChange = Objects.requireNonNull(value, "onChange");
+            return this;
         }
 
         private Builder copy() {
@@ -352,6 +365,7 @@ public final class BackupPipeline {
             b.host = host;
             b.hook = hook;
             b.recompress = recompress;
+            b.onChange = onChange;
             return b;
         }
 

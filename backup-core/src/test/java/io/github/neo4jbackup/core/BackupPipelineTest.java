@@ -515,7 +515,11 @@ class BackupPipelineTest {
         sink.reportCounts = io.github.neo4jbackup.core.spi.GraphCounts.of(100, 50);
         assertThat(p.restore(r.id(), sink).countsMatched()).contains(true);
         sink.reportCounts = io.github.neo4jbackup.core.spi.GraphCounts.of(99, 50);
-        assertThat(p.restore(r.id(), sink).countsMatched()).contains(false);
+        assertThatThrownBy(() -> p.restore(r.id(), sink)).isInstanceOfSatisfying(RestoreFailedException.class, e -> {
+            assertThat(e.getMessage()).contains("99 nodes and 50 relationships").contains("100 nodes and 50");
+            assertThat(e.expected().orElseThrow().nodes()).isEqualTo(100);
+            assertThat(e.restored().orElseThrow().nodes()).isEqualTo(99);
+        });
     }
 
     @Test

@@ -144,4 +144,73 @@ public final class BackupHooks {
             }
         };
     }
+
+    /**
+     * Quiesce commands for an online backup (argument vectors, never through a shell): {@code pre}
+     * runs before the export, e.g. to pause an ingestion worker so that the logical export is a
+     * point-in-time copy; {@code post} runs after the export, <em>always</em> (also when
+     * {@code pre} or the export failed), e.g. to resume the worker. The database stays online, so
+     * no downtime is recorded. Each command gets the environment variables
+     * {@code NEO4J_BACKUP_DATABASE} (the database) and, for {@code post},
+     * {@code NEO4J_BACKUP_SUCCEEDED} ({@code true} or {@code false}), besides {@code env}. A command
+     * that exits non-zero or times out fails: a failing {@code pre} stops the backup before
+     * anything is exported; a failing {@code post} fails the backup run after the backup was
+     * stored ({@link io.github.neo4jbackup.core.HookFailedException}). The tail of the command's
+     * output (stdout and stderr) is kept in the message.
+     *
+     * @param pre     the command run before the export, or {@code null} for none
+     * @param post    the command run after the export, or {@code null} for none
+     * @param timeout how long each command may take before it is killed
+     * @param env     extra environment variables (values never printed), or {@code null}
+     * @return the hook
+     * @throws InvalidInputException when neither command is given, a command is empty or the timeout is not positive
+     */
+    public static BackupHook quiesce(List<String> pre, List<String> post, Duration timeout, Map<String, String> env) {
+        if (pre == null && post == null) {
+            throw new InvalidInputException("A quiesce hook needs a pre command, a post command or both");
+        }
+        if (timeout == null || timeout.isNegative() || timeout.isZero()) {
+            throw new InvalidInputException("The hook command timeout must be positive");
+        }
+        Map<String, String> base = env == null ? Map.of() : Map.copyOf(env);
+        ProcessCommand preCommand = pre == null ? null : ProcessCommand.of(pre, timeout, base);
+        ProcessCommand postCommand = post == null ? null : ProcessCommand.of(post, timeout, base);
+        return new BackupHook() {
+            @Override
+            public String name() {
+                return "quiesce";
+            }
+
+            @Override
+            public void beforeBackup(String database) throws IOException {
+                if (preCommand != null) {
+                    with(preCommand, Map.of("NEO4J_BACKUP_DATABASE", database)).run("pre command");
+                }
+            }
+
+            @Override
+            public void afterBackup(String database, boolean succeeded) throws IOException {
+                if (postCommand != null) {
+                    with(postCommand, Map.of("NEO4J_BACKUP_DATABASE", database,
+                            "NEO4J_BACKUP_SUCCEEDED", Boolean.toString(succeeded))).run("post command");
+                }
+            }
+
+            @Override
+            public boolean takesDatabaseOffline() {
+                return false;
+            }
+
+            @Override
+            public String toString() {
+                return "BackupHook[pre=" + preCommand + ", post=" + postCommand + "]";
+            }
+        };
+    }
+
+    private static ProcessCommand with(ProcessCommand command, Map<String, String> extra) {
+        Map<String, String> env = new java.util.HashMap<>(command.env());
+        env.putAll(extra);
+        return ProcessCommand.of(command.argv(), command.timeout(), env);
+    }
 }

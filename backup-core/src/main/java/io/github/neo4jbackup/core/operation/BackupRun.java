@@ -2,6 +2,7 @@ package io.github.neo4jbackup.core.operation;
 
 import io.github.neo4jbackup.core.BackupException;
 import io.github.neo4jbackup.core.BackupResult;
+import io.github.neo4jbackup.core.ChangePolicy;
 import io.github.neo4jbackup.core.DatabaseName;
 import io.github.neo4jbackup.core.HookFailedException;
 import io.github.neo4jbackup.core.IntegrityException;
@@ -39,6 +40,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Predicate;
 
 /**
  * One backup, step by step ({@link #run()}):
@@ -74,10 +76,11 @@ public final class BackupRun {
      * @param metadata          metadata recorded in the manifest
      * @param verifyAfterBackup how the data is checked before the manifest is written
      * @param host              the host name recorded in the manifest
+     * @param onChange          what to do when the source saw the database change during its export
      */
     public record Settings(BackupSource source, List<Transformer> transformers, boolean recompress,
                            BackupHook hook, Map<String, String> labels, Map<String, String> metadata,
-                           VerifyLevel verifyAfterBackup, String host) {
+                           VerifyLevel verifyAfterBackup, String host, ChangePolicy onChange) {
 
         /**
          * Creates the settings.
@@ -90,6 +93,7 @@ public final class BackupRun {
          * @param metadata          metadata (copied, sorted)
          * @param verifyAfterBackup check level
          * @param host              host
+         * @param onChange          change policy
          */
         public Settings {
             transformers = List.copyOf(transformers);
@@ -97,6 +101,7 @@ public final class BackupRun {
             metadata = java.util.Collections.unmodifiableMap(new TreeMap<>(metadata));
             Objects.requireNonNull(verifyAfterBackup, "verifyAfterBackup");
             Objects.requireNonNull(host, "host");
+            Objects.requireNonNull(onChange, "onChange");
         }
     }
 
@@ -150,17 +155,19 @@ public final class BackupRun {
         String id = database + "-" + KeyTemplate.TIMESTAMP.format(started);
         Map<String, String> pipelineAttributes = new TreeMap<>();
         List<Transformer> chain = encodingChain(pipelineAttributes);
-        BackupWriter writer = repository.newBackup(new Repository.NewBackup(id, database, started, source.type(),
-                extension(chain), settings.labels()));
+        Repository.NewBackup placement = new Repository.NewBackup(id, database, started, source.type(),
+                extension(chain), settings.labels());
+        Attempt attempt = new Attempt(repository.newBackup(placement));
         try (Repository.Lock lock = repository.lock(database, "backup " + id)) {
-            listener.backupStarted(id, database, writer.key());
+            listener.backupStarted(id, database, attempt.writer.key());
             LOG.info("Backup {} of database '{}' started: {} -> {} {}", id, database, source.type(),
-                    repository.describe(), writer.key());
-            try (writer) {
+                    repository.describe(), attempt.writer.key());
+            try (attempt) {
                 Map<String, String> prepared = prepareSource(id);
                 HookRunner.Outcome hookOutcome = new HookRunner.Outcome();
                 Written written = HookRunner.around(settings.hook(), database, hookOutcome,
-                        () -> exportData(id, writer, lock, chain));
+                        () -> exportWithChangePolicy(id, placement, attempt, lock, chain));
+                BackupWriter writer = attempt.writer;
                 pipelineAttributes.putAll(hookOutcome.attributes);
                 Manifest manifest = manifest(id, database, started, chain, written, prepared, pipelineAttributes);
                 if (settings.verifyAfterBackup() == VerifyLevel.FULL) {
@@ -234,12 +241,68 @@ public final class BackupRun {
     private record Written(StoredObject object, SourceDescription description) {
     }
 
+    /** The writer of the current export attempt; closing it removes whatever was not committed. */
+    private static final class Attempt implements AutoCloseable {
+        private BackupWriter writer;
+
+        Attempt(BackupWriter writer) {
+            this.writer = writer;
+        }
+
+        @Override
+        public void close() {
+            writer.close();
+        }
+    }
+
+    /**
+     * Runs the export applying the {@link ChangePolicy}: an export that saw the database change is
+     * discarded (its pending data aborted, never committed) and run again with a fresh writer while
+     * the policy asks for a retry, or discarded with a failure. Hooks run once around all attempts.
+     */
+    private Written exportWithChangePolicy(String id, Repository.NewBackup placement, Attempt attempt,
+                                           Repository.Lock lock, List<Transformer> chain) {
+        ChangePolicy policy = settings.onChange();
+        for (int number = 1; ; number++) {
+            if (number > 1) {
+                attempt.writer = repository.newBackup(placement);
+            }
+            int current = number;
+            ChangePolicy.Action[] verdict = {null};
+            Written written = exportData(id, attempt.writer, lock, chain, description -> {
+                if (!ChangePolicy.changed(description)) {
+                    return true;
+                }
+                verdict[0] = policy.after(current);
+                return verdict[0] == ChangePolicy.Action.WARN;
+            });
+            if (written != null) {
+                Map<String, String> attributes = new TreeMap<>(written.description.attributes());
+                attributes.put(ChangePolicy.ATTEMPTS_ATTRIBUTE, Integer.toString(number));
+                SourceDescription d = written.description;
+                return new Written(written.object, new SourceDescription(d.engine(), d.engineVersion(),
+                        d.neo4jVersion(), d.neo4jEdition(), d.database(), d.counts(), attributes));
+            }
+            if (verdict[0] == ChangePolicy.Action.FAIL) {
+                throw new SourceFailedException("Backup " + id + ": database '" + source.database() + "' changed "
+                        + "during the export" + (number > 1 ? " in each of " + number + " attempts" : "") + " and the "
+                        + "change policy is '" + policy + "'. Nothing was stored. Quiesce the writers (e.g. with a "
+                        + "pre/post command hook), run the backup when the database is quiet, or accept such backups "
+                        + "with the 'warn' policy.", null);
+            }
+            LOG.warn("Backup {}: database '{}' changed during export attempt {}; exporting again (policy: {})", id,
+                    source.database(), number, policy);
+        }
+    }
+
     /**
      * The export, as one step: the source writes through the encoding chain into the repository,
      * raw and stored bytes counted and hashed; then the data is committed and checked. A failure
-     * removes what was written at once (before the hook brings the database back).
+     * removes what was written at once (before the hook brings the database back). When {@code keep}
+     * rejects what the source reported, the pending data is aborted and {@code null} returned.
      */
-    private Written exportData(String id, BackupWriter writer, Repository.Lock lock, List<Transformer> chain) {
+    private Written exportData(String id, BackupWriter writer, Repository.Lock lock, List<Transformer> chain,
+                               Predicate<SourceDescription> keep) {
         boolean committed = false;
         try {
             AtomicLong records = new AtomicLong();
@@ -266,6 +329,9 @@ public final class BackupRun {
             }
             if (writer.storageFailure() != null) {
                 throw repository.storageFailure("write " + writer.key(), writer.storageFailure());
+            }
+            if (!keep.test(description)) {
+                return null; // the finally block closes the writer, which aborts the pending data
             }
             BackupWriter.Committed data = writer.commitData();
             committed = true;
@@ -348,7 +414,9 @@ public final class BackupRun {
     private HookFailedException hookFailed(String id, String database, BackupResult result, IOException cause) {
         HookFailedException failure = new HookFailedException("Backup " + id + " is stored and verified, "
                 + "but the " + settings.hook().name() + " hook that brings database '" + database + "' back failed: "
-                + cause.getMessage() + ". The database may still be stopped: check it now.", result, cause);
+                + cause.getMessage() + (settings.hook().takesDatabaseOffline()
+                ? ". The database may still be stopped: check it now."
+                : ". What the hook paused (e.g. the writers) may still be paused: check it now."), result, cause);
         LOG.error(failure.getMessage());
         listener.backupFailed(id, failure);
         return failure;

@@ -12,6 +12,7 @@ import io.github.neo4jbackup.core.VerifyReport;
 import io.github.neo4jbackup.core.event.BackupListener;
 import io.github.neo4jbackup.core.manifest.Manifest;
 import io.github.neo4jbackup.core.repository.Repository;
+import io.github.neo4jbackup.core.spi.GraphCounts;
 import io.github.neo4jbackup.core.spi.RestoreSink;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -76,6 +77,7 @@ public final class Restorer {
         Manifest manifest = repository.find(id);
         try {
             RestoreResult result = restore(manifest, sink, options);
+            requireCountsMatch(result);
             listener.restoreCompleted(result);
             return result;
         } catch (BackupException e) {
@@ -219,5 +221,19 @@ public final class Restorer {
             }
         }
         return null;
+    }
+
+    /** A restore that did not create what the manifest lists is a failure, never a warning. */
+    private static void requireCountsMatch(RestoreResult result) {
+        if (result.countsMatched().orElse(true)) {
+            return;
+        }
+        Manifest manifest = result.manifest();
+        GraphCounts restored = result.sinkResult().counts();
+        throw new RestoreFailedException("Restore of backup " + manifest.id() + " did not create what the manifest "
+                + "lists: the database holds " + restored.nodes() + " nodes and " + restored.relationships()
+                + " relationships, the manifest records " + manifest.counts().nodes() + " nodes and "
+                + manifest.counts().relationships() + " relationships. Do not use the restored database as a copy of "
+                + "this backup: check it, then wipe it and restore another backup.", null, manifest.counts(), restored);
     }
 }

@@ -86,7 +86,11 @@ import java.util.Optional;
  * export taken while the application writes can be internally inconsistent. The manifest records
  * {@link Attributes#CONSISTENCY} {@code = read-committed}; when the counts or the schema differ between
  * before and after the export, {@link Attributes#CHANGED_DURING_EXPORT} is {@code true} and a warning
- * is logged.
+ * is logged. Unlike the driver engine's, APOC's script is not made self-consistent: written during
+ * the export, it can hold a relationship statement whose end node it does not hold, which a replay
+ * silently skips; the restore of such a backup therefore fails with the numbers
+ * ({@link io.github.neo4jbackup.core.RestoreFailedException}) instead of reporting success. Quiesce
+ * the writers, or use the driver engine, for online backups (see {@code docs/consistency.md}).
  *
  * <p><b>Known limitations of APOC's encoding</b> (recorded in the manifest as {@value #LIMITATIONS};
  * this source does not change APOC's data encoding): byte arrays ({@code byte[]}) are written as lists

@@ -60,8 +60,9 @@ import java.util.function.Function;
  *
  * <p>What an export does, in order: reads the server version and edition
  * ({@code dbms.components()}), the node and relationship counts per label and type from the count
- * store, the schema (every index and constraint as DDL), then streams all nodes and all
- * relationships in <em>one read transaction</em>, writing each record as it arrives (memory stays
+ * store, the schema (every index and constraint as DDL), then streams all nodes, runs the
+ * {@linkplain ExportClosure closure pass} and streams all relationships in <em>one read
+ * transaction</em>, writing each record as it arrives (memory stays
  * bounded: the driver fetches {@link Builder#fetchSize(int) fetchSize} records at a time), and
  * computes the content fingerprint on the way (its node table lives in a temporary memory-mapped
  * file in {@code java.io.tmpdir}, 32 bytes per node id, not on the heap). Then it reads the counts
@@ -69,10 +70,15 @@ import java.util.function.Function;
  * ({@code consistency.countsBefore}, {@code consistency.countsAfter}), the schema and content
  * fingerprints, the server version and edition, and {@link Attributes#CONSISTENCY}
  * {@code single-read-transaction}. Neo4j reads at
- * read-committed isolation, so a single transaction is not a snapshot: when the counts before,
- * during and after differ, the database changed during the export; the backup records
- * {@link Attributes#CHANGED_DURING_EXPORT} and logs a warning, or fails with
- * {@link SourceFailedException} when {@link Builder#failOnConcurrentChange(boolean)} is set.
+ * read-committed isolation, so a single transaction is not a snapshot. The backup is still
+ * <em>self-consistent</em>: every relationship in it has both end nodes in it (nodes created during
+ * the export that relationships refer to are added by the closure pass; a relationship to a node
+ * created after that is left out and counted), and its counts and content fingerprint describe
+ * exactly what it holds (see {@code docs/consistency.md}). When the counts before, during and
+ * after differ, or the closure pass had work to do, the database changed during the export; the
+ * backup records {@link Attributes#CHANGED_DURING_EXPORT} and logs a warning, or fails with
+ * {@link SourceFailedException} when {@link Builder#failOnConcurrentChange(boolean)} is set (the
+ * pipeline's {@code ChangePolicy} can also retry it).
  *
  * <p>Faults: a server that stops, a connection that breaks or a transaction the server
  * terminates fails the export with an {@link IOException} naming the database, the phase and what
@@ -92,6 +98,9 @@ import java.util.function.Function;
  *
  * <p>The driver belongs to the caller and is never closed. Instances are immutable and can run
  * one export at a time each (or several: they share nothing but the driver).
+ *
+ * <p>This file is longer than most: the export's phases, the advice of its failure messages and
+ * its builder are kept together so that the one transaction's life can be read in one place.
  */
 public final class DriverExportSource implements BackupSource {
 
@@ -111,6 +120,7 @@ public final class DriverExportSource implements BackupSource {
     private final Duration stallTimeout;
     private final Runnable beforeStreaming;
     private final Runnable beforeRelationships;
+    private final Runnable afterClosure;
 
     private DriverExportSource(Builder b) {
         this.driver = b.driver;
@@ -121,6 +131,7 @@ public final class DriverExportSource implements BackupSource {
         this.stallTimeout = b.stallTimeout;
         this.beforeStreaming = b.beforeStreaming;
         this.beforeRelationships = b.beforeRelationships;
+        this.afterClosure = b.afterClosure;
     }
 
     /**
@@ -147,6 +158,7 @@ public final class DriverExportSource implements BackupSource {
         b.stallTimeout = stallTimeout;
         b.beforeStreaming = beforeStreaming;
         b.beforeRelationships = beforeRelationships;
+        b.afterClosure = afterClosure;
         return b;
     }
 
@@ -252,6 +264,7 @@ public final class DriverExportSource implements BackupSource {
 
         GraphFileWriter writer = new GraphFileWriter(out);
         InlineFingerprint fingerprint = new InlineFingerprint();
+        ExportClosure closure = new ExportClosure(database);
         String schemaFingerprint;
         long schemaStatements = 0;
         SessionConfig sessionConfig = SessionConfig.builder().withDatabase(database)
@@ -270,24 +283,36 @@ public final class DriverExportSource implements BackupSource {
             }
             Function<Value, String> asString = Value::asString;
             Function<Value, Value> identity = v -> v;
+            ExportClosure.NodeWriter nodeWriter = (key, l, p) -> {
+                List<String> labels = l.asList(asString);
+                Map<String, Value> properties = p.asMap(identity);
+                writer.node(key, labels, properties);
+                fingerprint.node(key, labels, properties);
+                progress.record();
+            };
             Result nodes = watchdog.call("the nodes", () -> tx.run(NODES_QUERY));
             while (watchdog.hasNext(nodes, "the nodes")) {
                 Record r = nodes.next();
                 long key = r.get(0).asLong();
-                List<String> labels = r.get(1).asList(asString);
-                Map<String, Value> properties = r.get(2).asMap(identity);
-                writer.node(key, labels, properties);
-                fingerprint.node(key, labels, properties);
-                progress.record();
+                if (closure.exported(key)) {
+                    nodeWriter.node(key, r.get(1), r.get(2));
+                }
             }
             if (beforeRelationships != null) {
                 beforeRelationships.run();
+            }
+            closure.close(tx, watchdog, nodeWriter);
+            if (afterClosure != null) {
+                afterClosure.run();
             }
             Result relationships = watchdog.call("the relationships", () -> tx.run(RELATIONSHIPS_QUERY));
             while (watchdog.hasNext(relationships, "the relationships")) {
                 Record r = relationships.next();
                 long start = r.get(0).asLong();
                 long end = r.get(1).asLong();
+                if (!closure.keep(start, end)) {
+                    continue;
+                }
                 String type = r.get(2).asString();
                 Map<String, Value> properties = r.get(3).asMap(identity);
                 writer.relationship(start, end, type, properties);
@@ -316,8 +341,9 @@ public final class DriverExportSource implements BackupSource {
         }
         GraphCounts exported = new GraphCounts(writer.nodes(), writer.relationships(), writer.labelCounts(),
                 writer.typeCounts());
-        boolean changed = !before.equals(after) || !exported.equals(after) || fingerprint.danglingRelationship;
-        Map<String, String> attributes = new TreeMap<>();
+        boolean changed = !before.equals(after) || !exported.equals(after) || fingerprint.danglingRelationship
+                || closure.sawChange();
+        Map<String, String> attributes = new TreeMap<>(closure.attributes());
         attributes.put(Attributes.CONSISTENCY, "single-read-transaction");
         attributes.put(Attributes.CHANGED_DURING_EXPORT, Boolean.toString(changed));
         attributes.put("format", GraphFormat.NAME + "/" + GraphFormat.VERSION);
@@ -326,14 +352,14 @@ public final class DriverExportSource implements BackupSource {
         if (changed) {
             String message = "Database '" + database + "' changed during the export (counts before: "
                     + describe(before) + "; exported: " + describe(exported) + "; after: " + describe(after)
-                    + (fingerprint.danglingRelationship ? "; a relationship refers to a node created after the nodes "
-                    + "were read" : "") + "). Neo4j reads at read-committed isolation, so the backup may not be a "
-                    + "consistent copy";
+                    + "; " + closure.describe() + "). Neo4j reads at read-committed isolation, so the backup is "
+                    + "self-consistent (every relationship's end nodes are in it) but not a point-in-time copy";
             if (failOnConcurrentChange) {
                 throw new SourceFailedException(message + ". Run the backup again when the application does not "
                         + "write, or allow such backups with failOnConcurrentChange(false).", null);
             }
-            LOG.warn("{}; it is kept and marked {}=true.", message, Attributes.CHANGED_DURING_EXPORT);
+            LOG.warn("{}; the export is marked {}=true (the change policy decides whether it is kept).", message,
+                    Attributes.CHANGED_DURING_EXPORT);
         }
         String content = fingerprint.hex;
         writer.finish(content, schemaFingerprint);
@@ -436,9 +462,9 @@ public final class DriverExportSource implements BackupSource {
     }
 
     /**
-     * The content fingerprint computed while streaming. It is best effort: a relationship to a node
-     * that was not exported (created during the export) or a failing temporary file leaves the
-     * backup without a content fingerprint instead of failing it.
+     * The content fingerprint computed while streaming. The closure keeps every relationship's end
+     * nodes in the backup, so only a failing temporary file leaves the backup without a content
+     * fingerprint (with a warning) instead of failing it.
      */
     private final class InlineFingerprint implements AutoCloseable {
         private GraphFingerprinter fingerprinter = GraphFingerprinter.open();
@@ -532,6 +558,7 @@ public final class DriverExportSource implements BackupSource {
         private Duration stallTimeout = DEFAULT_STALL_TIMEOUT;
         private Runnable beforeStreaming;
         private Runnable beforeRelationships;
+        private Runnable afterClosure;
 
         private Builder(Driver driver) {
             this.driver = Objects.requireNonNull(driver, "driver");
@@ -614,9 +641,15 @@ public final class DriverExportSource implements BackupSource {
             return this;
         }
 
-        /** Test hook: runs inside the export, after the nodes were streamed, before the relationships. */
+        /** Test hook: runs inside the export, after the nodes were streamed, before the closure pass. */
         Builder beforeRelationships(Runnable value) {
             this.beforeRelationships = value;
+            return this;
+        }
+
+        /** Test hook: runs inside the export, after the closure pass, before the relationships are streamed. */
+        Builder afterClosure(Runnable value) {
+            this.afterClosure = value;
             return this;
         }
 

@@ -205,13 +205,11 @@ public final class DriverRestoreSink implements RestoreSink {
         } catch (RestoreFailedException e) {
             throw new RestoreFailedException(load.partial(e.getMessage()), e.getCause());
         }
+        load.requireComplete();
         Map<String, String> attributes = new LinkedHashMap<>();
         attributes.put("restore.nodesCreated", Long.toString(load.nodesCreated));
         attributes.put("restore.relationshipsCreated", Long.toString(load.relationshipsCreated));
         attributes.put("restore.schemaStatements", Long.toString(load.schemaApplied));
-        if (load.relationshipsSkipped > 0) {
-            attributes.put("restore.relationshipsSkipped", Long.toString(load.relationshipsSkipped));
-        }
         GraphCounts counts;
         try {
             counts = TargetDatabase.counts(driver, database);
@@ -388,8 +386,8 @@ public final class DriverRestoreSink implements RestoreSink {
             if (relationships < expectedRelationships) {
                 long skipped = expectedRelationships - relationships;
                 relationshipsSkipped += skipped;
-                LOG.warn("Restore of {}: {} relationships refer to nodes that are not in the backup and were "
-                        + "skipped (the database changed during the export)", what, skipped);
+                LOG.error("Restore of {}: {} relationships refer to nodes that are not in the backup and could not be "
+                        + "created; the restore will fail", what, skipped);
             }
             nodeGroups.clear();
             relationshipGroups.clear();
@@ -405,6 +403,27 @@ public final class DriverRestoreSink implements RestoreSink {
 
         private void autoCommit(Session session, String cypher) {
             session.run(cypher, txConfig()).consume();
+        }
+
+        /**
+         * Fails the restore when it did not create everything the backup holds: relationships whose
+         * end nodes are not in the backup (a backup of an older version taken while the database
+         * changed), or totals that differ from the trailer's.
+         */
+        void requireComplete() {
+            if (relationshipsSkipped == 0 && nodesCreated == trailer.nodes()
+                    && relationshipsCreated == trailer.relationships()) {
+                return;
+            }
+            throw new RestoreFailedException("Restore of " + what + " into database '" + database + "' could not "
+                    + "create everything the backup holds: it created " + nodesCreated + " of " + trailer.nodes()
+                    + " nodes and " + relationshipsCreated + " of " + trailer.relationships() + " relationships"
+                    + (relationshipsSkipped > 0 ? " (" + relationshipsSkipped + " relationships refer to nodes that are "
+                    + "not in the backup: it was taken while the database changed, by a version without the export "
+                    + "closure)" : "") + ". The database holds this incomplete restore; do not use it as a copy of the "
+                    + "backup: wipe it and restore another backup, or keep it knowing what is missing.", null,
+                    GraphCounts.of(trailer.nodes(), trailer.relationships()),
+                    GraphCounts.of(nodesCreated, relationshipsCreated));
         }
 
         /** The message for a failure, saying whether the database holds a partial restore. */

@@ -187,13 +187,29 @@ public final class CypherScriptSink implements RestoreSink {
      * @throws IOException              when reading the stream fails
      * @throws IntegrityException       when the stream turns out corrupt (propagated unchanged)
      * @throws InvalidInputException    when the database is not empty and wipe is off
-     * @throws RestoreFailedException   when a statement fails or the script is malformed or truncated
+     * @throws RestoreFailedException   when a statement fails, the script is malformed or truncated, or the
+     *                                  replay did not create the nodes and relationships the manifest lists
      */
     @Override
     public SinkResult restore(InputStream data, Manifest manifest) throws IOException {
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(manifest, "manifest");
         SinkResult result = replay(utf8(data), "backup " + manifest.id());
+        GraphCounts listed = manifest.counts();
+        GraphCounts restored = result.counts();
+        if (listed.known() && restored.known() && (listed.nodes() != restored.nodes()
+                || listed.relationships() != restored.relationships())) {
+            // e.g. an APOC export taken while the database was written: a relationship statement whose end node
+            // is not in the script matches nothing and creates nothing, without an error
+            throw new RestoreFailedException("Restore of backup " + manifest.id() + " into database '" + database
+                    + "' could not create everything the backup lists: the replay left " + restored.nodes()
+                    + " nodes and " + restored.relationships() + " relationships, the manifest records "
+                    + listed.nodes() + " and " + listed.relationships() + " (an APOC export taken while the "
+                    + "database was written can hold relationships whose end nodes it does not hold). The database "
+                    + "holds this incomplete restore; do not use it as a copy of the backup: wipe it and restore "
+                    + "another backup (back up with the driver engine, or quiesce the writers, for self-consistent "
+                    + "online backups).", null, listed, restored);
+        }
         String expected = manifest.source().attributes().get(Attributes.SCHEMA_FINGERPRINT);
         String actual = result.attributes().get(Attributes.SCHEMA_FINGERPRINT);
         if (expected != null && actual != null && !expected.equals(actual)) {

@@ -203,9 +203,9 @@ class DriverBackupRoundTripTest {
     }
 
     @Test
-    void aRelationshipToANodeCreatedDuringTheExportIsReportedAndSkippedOnRestore() throws IOException {
+    void aNodeCreatedAfterTheNodeScanIsAddedByTheClosurePassAndTheRestoreIsExact() throws IOException {
         smallGraph();
-        // committed between the node scan and the relationship scan of the export's transaction
+        // committed between the node scan and the closure pass of the export's transaction
         Runnable writer = () -> {
             try (Session s = driver.session()) {
                 s.run("MATCH (a:Item {i: 1}) CREATE (a)-[:LATE]->(:Item {i: 999})").consume();
@@ -215,18 +215,70 @@ class DriverBackupRoundTripTest {
         SourceDescription description = DriverExportSource.builder(driver).beforeRelationships(writer).build()
                 .export(out, ExportContext.NONE);
         assertThat(description.attributes()).containsEntry(Attributes.CHANGED_DURING_EXPORT, "true")
-                .doesNotContainKey(Attributes.CONTENT_FINGERPRINT)
+                .containsEntry(ExportClosure.CLOSURE_NODES, "1")
+                .containsEntry(ExportClosure.DROPPED_RELATIONSHIPS, "0")
+                .containsKey(Attributes.CONTENT_FINGERPRINT)
                 .containsKey(Attributes.SCHEMA_FINGERPRINT);
-        assertThat(description.counts().nodes()).isEqualTo(100);
+        assertThat(description.counts().nodes()).isEqualTo(101);
         assertThat(description.counts().relationships()).isEqualTo(101);
+        String content = description.attributes().get(Attributes.CONTENT_FINGERPRINT);
+        assertThat(content).isEqualTo(GraphFingerprint.compute(driver, "neo4j").content().hex());
 
         server.clear();
         io.github.neo4jbackup.core.spi.RestoreSink.SinkResult result = DriverRestoreSink.builder(driver).build()
                 .restore(new ByteArrayInputStream(out.toByteArray()), null);
-        assertThat(result.attributes()).containsEntry("restore.relationshipsSkipped", "1")
-                .containsEntry("restore.relationshipsCreated", "100");
-        assertThat(result.counts().relationships()).isEqualTo(100);
+        assertThat(result.attributes()).containsEntry("restore.relationshipsCreated", "101")
+                .containsEntry(Attributes.CONTENT_FINGERPRINT, content);
+        assertThat(result.counts().nodes()).isEqualTo(101);
+    }
+
+    @Test
+    void aRelationshipToANodeCreatedAfterTheClosurePassIsDroppedAndRecorded() throws IOException {
+        smallGraph();
+        String before = GraphFingerprint.compute(driver, "neo4j").content().hex();
+        // committed between the closure pass and the relationship scan
+        Runnable writer = () -> {
+            try (Session s = driver.session()) {
+                s.run("MATCH (a:Item {i: 1}) CREATE (a)-[:LATE]->(:Item {i: 999})").consume();
+            }
+        };
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SourceDescription description = DriverExportSource.builder(driver).afterClosure(writer).build()
+                .export(out, ExportContext.NONE);
+        assertThat(description.attributes()).containsEntry(Attributes.CHANGED_DURING_EXPORT, "true")
+                .containsEntry(ExportClosure.CLOSURE_NODES, "0")
+                .containsEntry(ExportClosure.DROPPED_RELATIONSHIPS, "1")
+                .containsEntry(Attributes.CONTENT_FINGERPRINT, before);
+        assertThat(description.counts().nodes()).isEqualTo(100);
+        assertThat(description.counts().relationships()).isEqualTo(100);
+
+        server.clear();
+        io.github.neo4jbackup.core.spi.RestoreSink.SinkResult result = DriverRestoreSink.builder(driver).build()
+                .restore(new ByteArrayInputStream(out.toByteArray()), null);
+        assertThat(result.attributes()).containsEntry("restore.relationshipsCreated", "100")
+                .containsEntry(Attributes.CONTENT_FINGERPRINT, before);
         assertThat(count("MATCH (n:" + GraphFormat.IMPORT_LABEL + ") RETURN count(n)")).isZero();
+    }
+
+    @Test
+    void aBackupWhoseRelationshipRefersToAMissingNodeFailsToRestoreWithTheNumbers() throws IOException {
+        // a backup as an export without the closure wrote it: a relationship to node key 77, which it does not hold
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        GraphFileWriter w = new GraphFileWriter(out);
+        w.header(new GraphRecord.Header(GraphFormat.VERSION, "neo4j", "5.26.0", "community", "2026-01-01T00:00:00Z"));
+        w.node(1, java.util.List.of("Item"), Map.of("i", org.neo4j.driver.Values.value(1)));
+        w.node(2, java.util.List.of("Item"), Map.of("i", org.neo4j.driver.Values.value(2)));
+        w.relationship(1, 2, "NEXT", Map.of());
+        w.relationship(1, 77, "NEXT", Map.of());
+        w.finish(null, null);
+        assertThatThrownBy(() -> DriverRestoreSink.builder(driver).build()
+                .restore(new ByteArrayInputStream(out.toByteArray()), null))
+                .isInstanceOfSatisfying(io.github.neo4jbackup.core.RestoreFailedException.class, e -> {
+                    assertThat(e.getMessage()).contains("created 2 of 2 nodes and 1 of 2 relationships")
+                            .contains("1 relationships refer to nodes that are not in the backup");
+                    assertThat(e.expected().orElseThrow().relationships()).isEqualTo(2);
+                    assertThat(e.restored().orElseThrow().relationships()).isEqualTo(1);
+                });
     }
 
     @Test

@@ -1,0 +1,197 @@
+package io.github.neo4jbackup.export.cypher.driver;
+
+import io.github.neo4jbackup.export.cypher.internal.StallWatchdog;
+import org.neo4j.driver.Record;
+import org.neo4j.driver.Result;
+import org.neo4j.driver.Transaction;
+import org.neo4j.driver.Value;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import java.io.IOException;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+/**
+ * Keeps a driver export self-consistent while the database is written: every relationship in the
+ * backup has both end nodes in it. Neo4j reads at read-committed isolation, so the relationship
+ * scan of the export's transaction sees relationships committed after the node scan passed their
+ * end nodes. In the same transaction, after the node scan:
+ * <ol>
+ *   <li><b>closure pass</b>: a light scan of every relationship's end node ids
+ *       ({@value #ENDPOINTS_QUERY}) collects the ids that the node scan did not export; those
+ *       nodes are then read by id ({@value #NODES_BY_ID_QUERY}, {@value #BATCH} at a time) and
+ *       written after the scanned nodes. A node deleted in between is simply not found.</li>
+ *   <li><b>relationship scan</b>: a relationship whose end node is still not in the backup (it was
+ *       created after the closure pass) is <em>dropped</em> at export time and counted.</li>
+ * </ol>
+ * Both sets of ids are {@link NodeIdSet}s (a bit per id), so memory stays bounded by the highest
+ * node id, not by a hash set of the graph. Within one transaction Neo4j does not hand out the id
+ * of a node deleted during it again, so an id names one node for the whole export. The counts go
+ * into the manifest: {@value #CLOSURE_NODES}, {@value #DROPPED_RELATIONSHIPS},
+ * {@value #DUPLICATE_NODES} (only when not zero) and {@value #CLOSURE_MILLIS}.
+ */
+final class ExportClosure {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ExportClosure.class);
+
+    static final String ENDPOINTS_QUERY = "MATCH ()-[r]->() RETURN id(startNode(r)) AS s, id(endNode(r)) AS e";
+    static final String NODES_BY_ID_QUERY = "MATCH (n) WHERE id(n) IN $ids "
+            + "RETURN id(n) AS k, labels(n) AS l, properties(n) AS p";
+    static final int BATCH = 1000;
+
+    /** Manifest attribute: nodes added by the closure pass (created during the export, referred to by relationships). */
+    static final String CLOSURE_NODES = "consistency.closureNodes";
+    /** Manifest attribute: relationships dropped at export time because an end node is not in the backup. */
+    static final String DROPPED_RELATIONSHIPS = "consistency.droppedRelationships";
+    /** Manifest attribute: nodes the node scan returned twice and that were written once. */
+    static final String DUPLICATE_NODES = "consistency.duplicateNodesSkipped";
+    /** Manifest attribute: how long the closure pass took. */
+    static final String CLOSURE_MILLIS = "consistency.closurePassMillis";
+
+    /** Writes one node into the backup. */
+    @FunctionalInterface
+    interface NodeWriter {
+        void node(long key, Value labels, Value properties) throws IOException;
+    }
+
+    private final String database;
+    private final NodeIdSet exported = new NodeIdSet();
+    private NodeIdSet missing = new NodeIdSet();
+    private long duplicateNodes;
+    private long closureNodes;
+    private long closureNodesGone;
+    private long droppedRelationships;
+    private long closureMillis;
+
+    ExportClosure(String database) {
+        this.database = database;
+    }
+
+    /**
+     * Records a node of the node scan.
+     *
+     * @return {@code false} when the scan returned this node before (it must not be written again)
+     */
+    boolean exported(long key) {
+        if (exported.add(key)) {
+            return true;
+        }
+        duplicateNodes++;
+        return false;
+    }
+
+    /**
+     * Runs the closure pass in the export's transaction: finds the end nodes of the relationships
+     * that the node scan did not export, reads them and writes them with {@code writer}.
+     */
+    void close(Transaction tx, StallWatchdog watchdog, NodeWriter writer) throws IOException {
+        long started = System.nanoTime();
+        Result endpoints = watchdog.call("the relationships' end nodes", () -> tx.run(ENDPOINTS_QUERY));
+        while (watchdog.hasNext(endpoints, "the relationships' end nodes")) {
+            Record r = endpoints.next();
+            long start = r.get(0).asLong();
+            long end = r.get(1).asLong();
+            if (!exported.contains(start)) {
+                missing.add(start);
+            }
+            if (!exported.contains(end)) {
+                missing.add(end);
+            }
+        }
+        if (missing.size() > 0) {
+            long wanted = missing.size();
+            List<Long> batch = new ArrayList<>(BATCH);
+            IOException[] failure = {null};
+            missing.forEach(id -> {
+                if (failure[0] != null) {
+                    return;
+                }
+                batch.add(id);
+                if (batch.size() == BATCH) {
+                    failure[0] = fetch(tx, watchdog, batch, writer);
+                    batch.clear();
+                }
+            });
+            if (failure[0] == null && !batch.isEmpty()) {
+                failure[0] = fetch(tx, watchdog, batch, writer);
+            }
+            if (failure[0] != null) {
+                throw failure[0];
+            }
+            closureNodesGone = wanted - closureNodes;
+            LOG.info("Database '{}' changed during the export: {} nodes created after the node scan and referred to by "
+                    + "relationships were added to the backup{}", database, closureNodes, closureNodesGone == 0 ? ""
+                    : " (" + closureNodesGone + " more were deleted before they could be read)");
+        }
+        missing = null;
+        closureMillis = (System.nanoTime() - started) / 1_000_000;
+    }
+
+    private IOException fetch(Transaction tx, StallWatchdog watchdog, List<Long> ids, NodeWriter writer) {
+        try {
+            Result nodes = watchdog.call("the nodes created during the export",
+                    () -> tx.run(NODES_BY_ID_QUERY, Map.of("ids", List.copyOf(ids))));
+            while (watchdog.hasNext(nodes, "the nodes created during the export")) {
+                Record r = nodes.next();
+                long key = r.get(0).asLong();
+                if (exported.add(key)) {
+                    writer.node(key, r.get(1), r.get(2));
+                    closureNodes++;
+                }
+            }
+            return null;
+        } catch (IOException e) {
+            return e;
+        }
+    }
+
+    /**
+     * Whether a relationship of the relationship scan goes into the backup: both end nodes are in
+     * it. Otherwise it is counted as dropped.
+     */
+    boolean keep(long start, long end) {
+        if (exported.contains(start) && exported.contains(end)) {
+            return true;
+        }
+        if (droppedRelationships++ == 0) {
+            LOG.warn("Database '{}' changed during the export: a relationship between node ids {} and {} refers to a "
+                    + "node created after the closure pass; it is left out of the backup (dropped relationships are "
+                    + "counted in {})", database, start, end, DROPPED_RELATIONSHIPS);
+        }
+        return false;
+    }
+
+    /** Whether the export saw the database change (nodes added, relationships dropped or nodes read twice). */
+    boolean sawChange() {
+        return closureNodes > 0 || closureNodesGone > 0 || droppedRelationships > 0 || duplicateNodes > 0;
+    }
+
+    long closureNodes() {
+        return closureNodes;
+    }
+
+    long droppedRelationships() {
+        return droppedRelationships;
+    }
+
+    /** The manifest attributes of the closure. */
+    Map<String, String> attributes() {
+        Map<String, String> a = new TreeMap<>();
+        a.put(CLOSURE_NODES, Long.toString(closureNodes));
+        a.put(DROPPED_RELATIONSHIPS, Long.toString(droppedRelationships));
+        a.put(CLOSURE_MILLIS, Long.toString(closureMillis));
+        if (duplicateNodes > 0) {
+            a.put(DUPLICATE_NODES, Long.toString(duplicateNodes));
+        }
+        return a;
+    }
+
+    /** A sentence for the change warning. */
+    String describe() {
+        return closureNodes + " nodes created during the export added by the closure pass, " + droppedRelationships
+                + " relationships to nodes created later dropped";
+    }
+}
