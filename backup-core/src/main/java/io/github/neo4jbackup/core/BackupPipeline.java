@@ -1,11 +1,14 @@
 package io.github.neo4jbackup.core;
 
 import io.github.neo4jbackup.core.event.BackupListener;
+import io.github.neo4jbackup.core.internal.AbortOnInterrupt;
 import io.github.neo4jbackup.core.internal.CountingOutputStream;
 import io.github.neo4jbackup.core.internal.RepositoryLock;
 import io.github.neo4jbackup.core.internal.SafeListener;
 import io.github.neo4jbackup.core.internal.ToolVersion;
 import io.github.neo4jbackup.core.internal.VerifyingInputStream;
+import io.github.neo4jbackup.core.lock.ProcessIdentity;
+import io.github.neo4jbackup.core.lock.UnlockResult;
 import io.github.neo4jbackup.core.manifest.Manifest;
 import io.github.neo4jbackup.core.manifest.ManifestCodec;
 import io.github.neo4jbackup.core.manifest.StoredObject;
@@ -107,6 +110,8 @@ public final class BackupPipeline {
     private final Map<String, String> labels;
     private final Map<String, String> metadata;
     private final Duration lockStaleAfter;
+    private final Duration lockRefreshInterval;
+    private final RepositoryLock.Timing lockTiming;
     private final Duration orphanGracePeriod;
     private final VerifyLevel verifyAfterBackup;
     private final String host;
@@ -126,6 +131,8 @@ public final class BackupPipeline {
         this.labels = java.util.Collections.unmodifiableMap(new TreeMap<>(b.labels));
         this.metadata = java.util.Collections.unmodifiableMap(new TreeMap<>(b.metadata));
         this.lockStaleAfter = b.lockStaleAfter;
+        this.lockRefreshInterval = b.lockRefreshInterval;
+        this.lockTiming = RepositoryLock.Timing.of(b.lockRefreshInterval, b.lockStaleAfter);
         this.orphanGracePeriod = b.orphanGracePeriod;
         this.verifyAfterBackup = b.verifyAfterBackup;
         this.host = b.host != null ? b.host : localHost();
@@ -160,6 +167,7 @@ public final class BackupPipeline {
         b.labels.putAll(labels);
         b.metadata.putAll(metadata);
         b.lockStaleAfter = lockStaleAfter;
+        b.lockRefreshInterval = lockRefreshInterval;
         b.orphanGracePeriod = orphanGracePeriod;
         b.verifyAfterBackup = verifyAfterBackup;
         b.host = host;
@@ -342,8 +350,8 @@ public final class BackupPipeline {
     private Written writeDataObject(String id, ObjectKey dataKey, RepositoryLock lock, List<Transformer> transformerChain) {
         PendingObject pending;
         try {
-            pending = target.create(dataKey, Map.of("database", source.database(), "backup-id", id,
-                    "tool-version", ToolVersion.get()), WriteMode.CREATE_NEW);
+            pending = AbortOnInterrupt.wrap(target.create(dataKey, Map.of("database", source.database(),
+                    "backup-id", id, "tool-version", ToolVersion.get()), WriteMode.CREATE_NEW));
         } catch (IOException e) {
             throw storageFailure("start writing " + dataKey, e);
         }
@@ -1244,9 +1252,42 @@ public final class BackupPipeline {
 
     private RepositoryLock lock(String database, String operation) {
         ObjectKey key = ObjectKey.of(keyTemplate.listingPrefix() + "locks/" + database + ".lock");
+        return RepositoryLock.acquire(target, key, lockSettings(), operation);
+    }
+
+    private RepositoryLock.Settings lockSettings() {
         String owner = System.getProperty("user.name", "unknown") + "@" + host + " (pid "
                 + ProcessHandle.current().pid() + ")";
-        return RepositoryLock.acquire(target, key, clock, lockStaleAfter, owner, operation);
+        return new RepositoryLock.Settings(clock, lockTiming, ProcessIdentity.current(host), owner,
+                listener::lockTakenOver);
+    }
+
+    /**
+     * Removes the repository locks of the configured source's database (of every database when
+     * no source is configured) whose holders are dead or stale, and says what it removed. With
+     * {@code force}, live locks are removed too (with a warning): only do that when you are sure
+     * their runs are not running.
+     *
+     * @param force whether live locks are removed too
+     * @return what was removed and what was kept
+     * @throws StorageException when the store failed
+     */
+    public UnlockResult unlock(boolean force) {
+        return unlock(source == null ? null : source.database(), force);
+    }
+
+    /**
+     * Removes the repository lock of one database (of every database with {@code null}) when its
+     * holder is dead or stale, or always with {@code force}; see {@link #unlock(boolean)}.
+     *
+     * @param database the database, or {@code null} for all
+     * @param force    whether live locks are removed too
+     * @return what was removed and what was kept
+     * @throws StorageException when the store failed
+     */
+    public UnlockResult unlock(String database, boolean force) {
+        String db = database == null ? null : DatabaseName.validate(database);
+        return RepositoryLock.unlock(target, keyTemplate.listingPrefix() + "locks/", db, lockSettings(), force);
     }
 
     private void delete(ObjectKey key) {
@@ -1373,7 +1414,8 @@ public final class BackupPipeline {
         private Clock clock = Clock.systemUTC();
         private final Map<String, String> labels = new TreeMap<>();
         private final Map<String, String> metadata = new TreeMap<>();
-        private Duration lockStaleAfter = Duration.ofHours(2);
+        private Duration lockStaleAfter;
+        private Duration lockRefreshInterval;
         private Duration orphanGracePeriod = Duration.ofHours(24);
         private VerifyLevel verifyAfterBackup = VerifyLevel.MANIFEST;
         private String host;
@@ -1564,8 +1606,11 @@ public final class BackupPipeline {
         }
 
         /**
-         * How long a lock lives without being refreshed before another run may take it over
-         * (default 2 hours). A running backup refreshes its lock while data flows.
+         * How old a lock's heartbeat may get before another run may take the lock over (default:
+         * five refresh intervals, at least 5 minutes). The holder's heartbeat rewrites its lock every
+         * {@link #lockRefreshInterval(Duration) refresh interval}; a lock whose holder ran on the same
+         * host and no longer runs is taken over at once, whatever its age. Must be at least twice the
+         * refresh interval.
          *
          * @param value the duration
          * @return this builder
@@ -1575,6 +1620,22 @@ public final class BackupPipeline {
                 throw new InvalidInputException("lockStaleAfter must be a positive duration");
             }
             this.lockStaleAfter = value;
+            return this;
+        }
+
+        /**
+         * How often a running backup or prune rewrites its lock (its heartbeat; default 1 minute, or
+         * a fifth of {@link #lockStaleAfter(Duration)} when only that is set). A run whose heartbeat
+         * cannot be written until the lock could be taken for stale stops rather than overlap.
+         *
+         * @param value the interval
+         * @return this builder
+         */
+        public Builder lockRefreshInterval(Duration value) {
+            if (value == null || value.isNegative() || value.isZero()) {
+                throw new InvalidInputException("lockRefreshInterval must be a positive duration");
+            }
+            this.lockRefreshInterval = value;
             return this;
         }
 
@@ -1638,6 +1699,7 @@ public final class BackupPipeline {
                 throw new InvalidInputException("Labels and metadata hold " + total + " characters together; at most "
                         + MAX_LABELS_TOTAL_CHARS + " fit (they are stored in every manifest): use fewer or shorter ones");
             }
+            RepositoryLock.Timing.of(lockRefreshInterval, lockStaleAfter); // validates the pair
             Set<String> ids = new HashSet<>();
             for (Transformer t : transformers) {
                 if (!ids.add(t.id())) {
