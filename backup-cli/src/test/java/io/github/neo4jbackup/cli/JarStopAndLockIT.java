@@ -1,6 +1,7 @@
 package io.github.neo4jbackup.cli;
 
 import io.github.neo4jbackup.export.cypher.Neo4jTestServer;
+import io.github.neo4jbackup.storage.s3.S3ProxyServer;
 import io.github.neo4jbackup.testkit.FaultyTcpProxy;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
@@ -10,8 +11,14 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 import org.neo4j.driver.Session;
 import org.neo4j.driver.Values;
+import org.gaul.s3proxy.S3Proxy;
+import org.gaul.s3proxy.auth.AuthenticationType;
+import org.gaul.s3proxy.nio2blob.FilesystemNio2BlobStore;
+import software.amazon.awssdk.services.s3.S3Client;
 
 import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -150,6 +157,75 @@ class JarStopAndLockIT {
         assertThat(next.exitCode()).as(next.toString()).isZero();
         assertThat(next.err()).doesNotContain("Taking over");
         assertThat(next.json().get("counts").get("nodes").asLong()).isEqualTo(20000);
+    }
+
+    /** An S3 server on a fixed port over a directory: stopped and started again, it keeps its data. */
+    private static S3Proxy startS3(Path data, int port) throws Exception {
+        S3Proxy s3 = S3Proxy.builder().blobStore(new FilesystemNio2BlobStore(data.toString()))
+                .endpoint(URI.create("http://127.0.0.1:" + port))
+                .awsAuthentication(AuthenticationType.AWS_V2_OR_V4, S3ProxyServer.ACCESS_KEY, S3ProxyServer.SECRET_KEY)
+                .build();
+        s3.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!"STARTED".equals(s3.getState())) {
+            assertThat(System.nanoTime()).as("S3Proxy started").isLessThan(deadline);
+            Thread.sleep(10);
+        }
+        return s3;
+    }
+
+    @Test
+    void anS3ServerKilledMidUploadAndRestartedThenAnImmediateRetrySucceedsAndVerifies() throws Exception {
+        Path data = Files.createDirectories(dir.resolve("s3-data"));
+        int port;
+        try (ServerSocket probe = new ServerSocket(0)) {
+            port = probe.getLocalPort();
+        }
+        S3Proxy s3 = startS3(data, port);
+        try (S3Client client = S3ProxyServer.newClient(port)) {
+            client.createBucket(r -> r.bucket("nightly"));
+        }
+        FaultyTcpProxy front = new FaultyTcpProxy(port); // counts the uploaded bytes; forwards to the real server
+        try {
+            Map<String, String> env = new java.util.HashMap<>(env(server.boltUri().getPort()));
+            env.put("AWS_ACCESS_KEY_ID", S3ProxyServer.ACCESS_KEY);
+            env.put("AWS_SECRET_ACCESS_KEY", S3ProxyServer.SECRET_KEY);
+            env.put("AWS_REGION", "us-east-1");
+            String[] backup = {"backup", "--engine", "driver", "--to", "s3://nightly/neo4j", "--s3-endpoint",
+                    "http://127.0.0.1:" + front.port(), "--s3-path-style", "--compress", "none"};
+            Process first = startJar(env, "s3-first", backup);
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+            while (front.upstreamBytes() < 12_000_000) {
+                assertThat(first.isAlive()).as("still uploading: " + err("s3-first")).isTrue();
+                assertThat(System.nanoTime()).as("12 MB uploaded within 60 s").isLessThan(deadline);
+                Thread.sleep(5);
+            }
+            s3.stop(); // the S3 server dies mid-upload
+            front.cutAll();
+            CliRun failed = finish(first, "s3-first");
+            assertThat(failed.exitCode()).as(failed.toString()).isEqualTo(ExitCodes.FAILED);
+            s3 = startS3(data, port); // and comes back
+            try (S3Client client = S3ProxyServer.newClient(port)) {
+                assertThat(client.listObjectsV2(r -> r.bucket("nightly")).contents())
+                        .as("nothing that looks like a backup").noneMatch(o -> o.key().endsWith(".manifest.json"))
+                        .as("the lock could not be released while the server was down")
+                        .anyMatch(o -> o.key().equals("neo4j/locks/neo4j.lock"));
+            }
+
+            String[] retryArgs = java.util.stream.Stream.concat(java.util.Arrays.stream(backup),
+                    java.util.stream.Stream.of("--json")).toArray(String[]::new);
+            CliRun retry = JarProcessIT.jarWithEnv(jar, env, retryArgs);
+            assertThat(retry.exitCode()).as(retry.toString()).isZero();
+            assertThat(retry.err()).contains("Taking over the repository lock locks/neo4j.lock")
+                    .contains("pid " + first.pid()).contains("no longer running");
+            CliRun verify = JarProcessIT.jarWithEnv(jar, env, "verify", "--from", "s3://nightly/neo4j", "--s3-endpoint",
+                    "http://127.0.0.1:" + port, "--s3-path-style", "--latest", "--deep", "--json");
+            assertThat(verify.exitCode()).as(verify.toString()).isZero();
+            assertThat(verify.json().get("ok").asBoolean()).isTrue();
+        } finally {
+            front.close();
+            s3.stop();
+        }
     }
 
     @Test

@@ -9,7 +9,7 @@ public enum LockState {
     /** The holder ran on this machine and its PID now belongs to a process started at another time. */
     PID_REUSED("its PID now belongs to another process (started at another time)"),
     /** The holder's heartbeat (or, for an old-format lock, its recorded expiry) is too old. */
-    EXPIRED("its heartbeat is older than the stale bound"),
+    EXPIRED("it has expired: no heartbeat within its stale bound"),
     /** The lock cannot be read and has not changed for the stale period. */
     UNREADABLE_STALE("it is unreadable and has not changed for the stale period");
 
