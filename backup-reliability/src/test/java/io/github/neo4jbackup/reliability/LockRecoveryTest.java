@@ -222,8 +222,6 @@ class LockRecoveryTest {
             try (target) {
                 killMidBackupThenRetry(target, "s3:" + s3.endpoint() + "|" + bucket,
                         Map.of(S3_KEY_ENV, "lock-access", S3_SECRET_ENV, "lock-s3cret"));
-                assertThat(s3.pendingUploads(bucket)).as("the dead run's upload is aborted by prune or a lifecycle "
-                        + "rule, never part of a backup").allMatch(k -> !k.endsWith(".manifest.json"));
             }
         }
     }
@@ -288,6 +286,79 @@ class LockRecoveryTest {
 
     private static Instant heartbeat(StorageTarget target) throws IOException {
         return Instant.parse(MAPPER.readTree(target.open(LOCK).readAllBytes()).path("heartbeatAt").asText());
+    }
+
+    // ---------------------------------------------------------------------------- interrupt
+
+    @Test
+    void anInterruptedBackupOnALocalDirectoryLeavesNoLockAndNothingStored() throws Exception {
+        Path repo = dir.resolve("interrupted");
+        interruptMidBackup(LocalStorageTarget.of(repo));
+        try (java.util.stream.Stream<Path> files = java.nio.file.Files.walk(repo)) {
+            assertThat(files.filter(java.nio.file.Files::isRegularFile).toList())
+                    .as("no lock, no data object, no temporary file").isEmpty();
+        }
+    }
+
+    @Test
+    void anInterruptedBackupOnS3LeavesNoLockNoUploadAndNothingStored() throws Exception {
+        S3ProxyServer s3 = S3ProxyServer.shared();
+        String bucket = s3.newBucket("interrupted");
+        try (S3StorageTarget target = CrashLoopTest.s3Target(s3.endpoint(), bucket, S3ProxyServer.ACCESS_KEY,
+                Secret.of(S3ProxyServer.SECRET_KEY))) {
+            interruptMidBackup(target);
+        }
+        assertThat(s3.allKeys(bucket)).as("no lock, no data object").isEmpty();
+        assertThat(s3.pendingUploads(bucket)).as("the multipart upload was aborted").isEmpty();
+    }
+
+    /** Runs a backup whose source writes until interrupted, interrupts it mid-upload, checks it failed. */
+    private static void interruptMidBackup(StorageTarget target) throws Exception {
+        java.util.concurrent.CountDownLatch flowing = new java.util.concurrent.CountDownLatch(1);
+        BackupSource endless = new BackupSource() {
+            @Override
+            public String type() {
+                return "endless";
+            }
+
+            @Override
+            public String database() {
+                return "neo4j";
+            }
+
+            @Override
+            public SourceDescription export(OutputStream out, ExportContext context) throws IOException {
+                Random random = new Random(3);
+                byte[] chunk = new byte[256 * 1024];
+                long written = 0;
+                while (!context.cancelled()) {
+                    random.nextBytes(chunk);
+                    out.write(chunk);
+                    written += chunk.length;
+                    if (written > 12L * 1024 * 1024) {
+                        flowing.countDown();
+                    }
+                }
+                throw new java.io.InterruptedIOException("cancelled after " + written + " bytes");
+            }
+        };
+        BackupPipeline pipeline = BackupPipeline.builder().source(endless).target(target).build();
+        java.util.concurrent.CompletableFuture<Throwable> outcome = new java.util.concurrent.CompletableFuture<>();
+        Thread runner = new Thread(() -> {
+            try {
+                pipeline.backup();
+                outcome.complete(null);
+            } catch (Throwable t) {
+                outcome.complete(t);
+            }
+        });
+        runner.start();
+        assertThat(flowing.await(60, TimeUnit.SECONDS)).as("data flows").isTrue();
+        runner.interrupt();
+        Throwable failure = outcome.get(60, TimeUnit.SECONDS);
+        assertThat(failure).as("the interrupted backup failed").isInstanceOf(io.github.neo4jbackup.core.BackupException.class);
+        assertThat(pipeline.list()).isEmpty();
+        assertThat(target.stat(LOCK)).as("the lock was released").isEmpty();
     }
 
     // ---------------------------------------------------------------------------------- race
