@@ -55,7 +55,13 @@ import java.util.function.Supplier;
  * no longer runs (no such PID, or the PID now belongs to a process started at another time), or
  * when its heartbeat is older than the stale bound it records; old-format locks are judged by the
  * expiry they record. A stale lock is removed under a takeover guard, so that of several runs
- * finding it at once only one removes it and exactly one creates the next lock. Not API.
+ * finding it at once only one removes it and exactly one creates the next lock.
+ *
+ * <p>This class is longer than our usual limit on purpose: acquiring, taking over, the heartbeat,
+ * releasing and {@code unlock} are one protocol over one object format, and each step's safety
+ * depends on the others (the guard, the token check, the give-up bound of the heartbeat); kept in
+ * one file it can be reviewed as a whole. The value types it reports live in
+ * {@link io.github.neo4jbackup.core.lock}. Not API.
  */
 public final class RepositoryLock implements AutoCloseable {
 
