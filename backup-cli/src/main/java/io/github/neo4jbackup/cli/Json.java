@@ -152,6 +152,33 @@ final class Json {
         return o;
     }
 
+    static ObjectNode unlock(String repository, io.github.neo4jbackup.core.lock.UnlockResult r, Instant now) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("repository", repository);
+        ArrayNode removed = o.putArray("removed");
+        r.removed().forEach(e -> removed.add(lockEntry(e, now)));
+        ArrayNode kept = o.putArray("kept");
+        r.kept().forEach(e -> kept.add(lockEntry(e, now)));
+        return o;
+    }
+
+    private static ObjectNode lockEntry(io.github.neo4jbackup.core.lock.UnlockResult.Entry e, Instant now) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("key", e.lock().key().value());
+        o.put("owner", e.lock().owner());
+        o.put("host", e.lock().host());
+        e.lock().process().ifPresent(p -> o.put("pid", p.pid()));
+        o.put("operation", e.lock().operation());
+        o.put("acquiredAt", e.lock().acquiredAt().toString());
+        e.lock().heartbeatAt().ifPresent(h -> o.put("heartbeatAt", h.toString()));
+        o.put("expiresAt", e.lock().expiresAt().toString());
+        o.put("ageSeconds", e.lock().age(now).getSeconds());
+        o.put("state", e.state().name());
+        o.put("reason", e.state().reason());
+        o.put("forced", e.forced());
+        return o;
+    }
+
     static ObjectNode error(Throwable failure, int exitCode) {
         ObjectNode o = MAPPER.createObjectNode();
         o.put("error", String.valueOf(failure.getMessage()));

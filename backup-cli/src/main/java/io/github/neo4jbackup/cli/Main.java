@@ -21,7 +21,16 @@ public final class Main {
      */
     public static void main(String[] args) {
         configureLogging(args);
-        System.exit(run(args, CliContext.system()));
+        SignalStop.install(Thread.currentThread(), System.err);
+        int code = run(args, CliContext.system());
+        if (SignalStop.received() != null) {
+            if (code == ExitCodes.OK) {
+                System.err.println(SignalStop.received() + " arrived after the command had finished: it completed.");
+            } else {
+                code = SignalStop.exitCode();
+            }
+        }
+        System.exit(code);
     }
 
     /**
@@ -51,6 +60,16 @@ public final class Main {
         cl.setExecutionExceptionHandler((ex, failed, parseResult) -> {
             int code = ExitCodes.of(ex);
             String message = String.valueOf(ex.getMessage());
+            if (SignalStop.received() != null) {
+                message = "Stopped by " + SignalStop.received() + " during '" + failed.getCommandName() + "': "
+                        + SignalStop.consequence(failed.getCommandName()) + " (The operation reported: " + message + ")";
+                code = SignalStop.exitCode();
+                ctx.err().println("Error: " + message);
+                if (jsonRequested) {
+                    ctx.out().println(Json.write(Json.error(CliException.failed(message, ex), code)));
+                }
+                return code;
+            }
             ctx.err().println("Error: " + message);
             if (code == ExitCodes.FAILED && !(ex instanceof CliException)
                     && !(ex instanceof io.github.neo4jbackup.core.BackupException)) {

@@ -68,6 +68,12 @@ class JarProcessIT {
     }
 
     static CliRun jar(Map<String, String> env, String... args) throws IOException, InterruptedException {
+        return jarWithEnv(jar, env, args);
+    }
+
+    /** Runs the given shaded jar with exactly this environment (for Neo4j and AWS), waiting up to 120 s. */
+    static CliRun jarWithEnv(Path jar, Map<String, String> env, String... args) throws IOException,
+            InterruptedException {
         List<String> command = new ArrayList<>();
         command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
         command.add("-jar");

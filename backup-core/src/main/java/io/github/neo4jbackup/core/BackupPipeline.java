@@ -1,7 +1,9 @@
 package io.github.neo4jbackup.core;
 
 import io.github.neo4jbackup.core.event.BackupListener;
+import io.github.neo4jbackup.core.internal.RepositoryLock;
 import io.github.neo4jbackup.core.internal.SafeListener;
+import io.github.neo4jbackup.core.lock.UnlockResult;
 import io.github.neo4jbackup.core.manifest.Manifest;
 import io.github.neo4jbackup.core.operation.BackupReader;
 import io.github.neo4jbackup.core.operation.BackupRun;
@@ -81,7 +83,7 @@ public final class BackupPipeline {
         }
         BackupListener listener = new SafeListener(List.copyOf(config.listeners));
         this.repository = new ObjectPerBackupRepository(config.target, config.keyTemplate, config.clock,
-                config.lockStaleAfter, config.host);
+                config.lockRefreshInterval, config.lockStaleAfter, config.host, listener::lockTakenOver);
         BackupReader reader = new BackupReader(repository, config.decoders, config.transformers);
         this.verifier = new Verifier(repository, reader, listener);
         this.restorer = new Restorer(repository, reader, verifier, listener);
@@ -227,6 +229,33 @@ public final class BackupPipeline {
     }
 
     /**
+     * Removes the repository locks of the configured source's database (of every database when
+     * no source is configured) whose holders are dead or stale, and says what it removed. With
+     * {@code force}, live locks are removed too (with a warning): only do that when you are sure
+     * their runs are not running.
+     *
+     * @param force whether live locks are removed too
+     * @return what was removed and what was kept
+     * @throws StorageException when the store failed
+     */
+    public UnlockResult unlock(boolean force) {
+        return unlock(config.source == null ? null : config.source.database(), force);
+    }
+
+    /**
+     * Removes the repository lock of one database (of every database with {@code null}) when its
+     * holder is dead or stale, or always with {@code force}; see {@link #unlock(boolean)}.
+     *
+     * @param database the database, or {@code null} for all
+     * @param force    whether live locks are removed too
+     * @return what was removed and what was kept
+     * @throws StorageException when the store failed
+     */
+    public UnlockResult unlock(String database, boolean force) {
+        return repository.unlock(database == null ? null : DatabaseName.validate(database), force);
+    }
+
+    /**
      * Applies the retention policy: deletes backups the policy does not keep (never the newest),
      * data objects without a manifest older than the grace period, and leftovers of incomplete
      * writes. With a source configured only its database is pruned; otherwise every database in
@@ -324,7 +353,8 @@ public final class BackupPipeline {
         private Clock clock = Clock.systemUTC();
         private final Map<String, String> labels = new TreeMap<>();
         private final Map<String, String> metadata = new TreeMap<>();
-        private Duration lockStaleAfter = Duration.ofHours(2);
+        private Duration lockStaleAfter;
+        private Duration lockRefreshInterval;
         private Duration orphanGracePeriod = Duration.ofHours(24);
         private VerifyLevel verifyAfterBackup = VerifyLevel.MANIFEST;
         private String host;
@@ -360,6 +390,7 @@ public final class BackupPipeline {
             b.labels.putAll(labels);
             b.metadata.putAll(metadata);
             b.lockStaleAfter = lockStaleAfter;
+            b.lockRefreshInterval = lockRefreshInterval;
             b.orphanGracePeriod = orphanGracePeriod;
             b.verifyAfterBackup = verifyAfterBackup;
             b.host = host;
@@ -528,8 +559,11 @@ public final class BackupPipeline {
         }
 
         /**
-         * How long a lock lives without being refreshed before another run may take it over
-         * (default 2 hours). A running backup refreshes its lock while data flows.
+         * How old a lock's heartbeat may get before another run may take the lock over (default:
+         * five refresh intervals, at least 5 minutes). The holder's heartbeat rewrites its lock every
+         * {@link #lockRefreshInterval(Duration) refresh interval}; a lock whose holder ran on the same
+         * host and no longer runs is taken over at once, whatever its age. Must be at least twice the
+         * refresh interval.
          *
          * @param value the duration
          * @return this builder
@@ -539,6 +573,22 @@ public final class BackupPipeline {
                 throw new InvalidInputException("lockStaleAfter must be a positive duration");
             }
             this.lockStaleAfter = value;
+            return this;
+        }
+
+        /**
+         * How often a running backup or prune rewrites its lock (its heartbeat; default 1 minute, or
+         * a fifth of {@link #lockStaleAfter(Duration)} when only that is set). A run whose heartbeat
+         * cannot be written until the lock could be taken for stale stops rather than overlap.
+         *
+         * @param value the interval
+         * @return this builder
+         */
+        public Builder lockRefreshInterval(Duration value) {
+            if (value == null || value.isNegative() || value.isZero()) {
+                throw new InvalidInputException("lockRefreshInterval must be a positive duration");
+            }
+            this.lockRefreshInterval = value;
             return this;
         }
 
@@ -593,6 +643,7 @@ public final class BackupPipeline {
             }
             keyTemplate.requireLabels(labels);
             LabelLimits.checkTotal(labels, metadata);
+            RepositoryLock.Timing.of(lockRefreshInterval, lockStaleAfter); // validates the pair
             return new BackupPipeline(this);
         }
     }

@@ -3,11 +3,13 @@ package io.github.neo4jbackup.reliability;
 import com.exceptionfactory.jagged.x25519.X25519KeyPairGenerator;
 import io.github.neo4jbackup.core.BackupPipeline;
 import io.github.neo4jbackup.core.BackupResult;
-import io.github.neo4jbackup.core.LockHeldException;
 import io.github.neo4jbackup.core.PruneResult;
 import io.github.neo4jbackup.core.Secret;
 import io.github.neo4jbackup.core.VerifyLevel;
 import io.github.neo4jbackup.core.VerifyReport;
+import io.github.neo4jbackup.core.event.BackupListener;
+import io.github.neo4jbackup.core.lock.LockState;
+import io.github.neo4jbackup.core.lock.LockTakeover;
 import io.github.neo4jbackup.core.manifest.Manifest;
 import io.github.neo4jbackup.core.retention.RetentionPolicy;
 import io.github.neo4jbackup.core.spi.ObjectInfo;
@@ -60,14 +62,13 @@ import java.util.function.Predicate;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * <b>Guarantee shown:</b> a backup process killed with {@code SIGKILL} at any point leaves the
  * repository either with a complete backup that verifies and restores byte-identically, or with no
  * backup of that run — never a manifest without good data — and the repository recovers by itself:
- * the dead run's lock refuses other runs until it expires and is then taken over, the next backup
- * succeeds, and prune removes what the dead run left (data object without manifest, temporary
+ * the dead run's lock (its process on this host is gone) is taken over at once by the next backup,
+ * which succeeds, and prune removes what the dead run left (data object without manifest, temporary
  * files) once the orphan grace period has passed, not before.
  *
  * <p>Each iteration starts a child JVM ({@link Child}) that runs a real {@link BackupPipeline}
@@ -83,9 +84,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * store; the child talks HTTP to it).
  *
  * <p>Clocks: the child's clock runs {@code (i + 1)} days ahead of real time in iteration {@code i}
- * (so every run has its own backup id); the parent's recovery runs use a clock it sets, just after
- * the kill (the dead lock must refuse them) and past the child's {@code lockStaleAfter} of 10
- * minutes (they must take it over). Files written by the child carry real modification times, so a
+ * (so every run has its own backup id); the parent's recovery run uses a clock it sets just after
+ * the kill, well within the child's {@code lockStaleAfter} of 10 minutes: it must take the dead
+ * run's lock over at once because the child's process is gone. Files written by the child carry real modification times, so a
  * prune with a grace period longer than the clock offset must keep them and one with a grace of an
  * hour must remove them.
  *
@@ -273,8 +274,7 @@ class CrashLoopTest {
         int finishedBeforeKill;
         final Map<Phase, Integer> phases = new TreeMap<>();
         int completeBackupsFound;
-        int lockHeldBeforeExpiry;
-        int staleLocksTakenOver;
+        int deadLocksTakenOverAtOnce;
         int orphansKeptInGrace;
         int orphansCleaned;
         int leftoversCleaned;
@@ -290,8 +290,7 @@ class CrashLoopTest {
             m.put("phase.afterDataBeforeManifest", phases.getOrDefault(Phase.AFTER_DATA_BEFORE_MANIFEST, 0));
             m.put("phase.afterManifest", phases.getOrDefault(Phase.AFTER_MANIFEST, 0));
             m.put("completeBackupsFoundAfterKill", completeBackupsFound);
-            m.put("lockHeldBeforeExpiry", lockHeldBeforeExpiry);
-            m.put("staleLocksTakenOver", staleLocksTakenOver);
+            m.put("deadLocksTakenOverAtOnce", deadLocksTakenOverAtOnce);
             m.put("orphansKeptWithinGrace", orphansKeptInGrace);
             m.put("orphansCleaned", orphansCleaned);
             m.put("incompleteWritesCleaned", leftoversCleaned);
@@ -452,25 +451,33 @@ class CrashLoopTest {
                 assertThat(newObjects).as(what + ": only the data object is left").hasSize(1);
             }
 
-            // The dead run's lock refuses others until it expires, then it is taken over.
+            // The dead run's lock (same host, its process gone) is taken over at once, though it is fresh.
             Instant killedAt = Instant.now().plus(offset);
             ManualClock clock = ManualClock.at(killedAt.plus(Duration.ofMinutes(1)));
+            List<LockTakeover> takeovers = new ArrayList<>();
             BackupPipeline next = BackupPipeline.builder().source(new BytesSource("neo4j", data))
                     .transform(Compression.zstd()).target(target).clock(clock).decoder(AGE)
                     .retention(RetentionPolicy.builder().keepLast(1000).build())
-                    .orphanGracePeriod(offset.plusDays(1)).build();
+                    .orphanGracePeriod(offset.plusDays(1)).listener(new BackupListener() {
+                        @Override
+                        public void lockTakenOver(LockTakeover takeover) {
+                            takeovers.add(takeover);
+                        }
+                    }).build();
             boolean lockLeft = target.stat(ObjectKey.of("locks/neo4j.lock")).isPresent();
-            if (lockLeft) {
-                assertThatThrownBy(next::backup).as(what + ": the dead run's lock is fresh")
-                        .isInstanceOf(LockHeldException.class).hasMessageContaining("pid " + killed.pid);
-                figures.lockHeldBeforeExpiry++;
-                clock.advance(CHILD_LOCK_STALE_AFTER);
-            }
             List<String> leftoversBefore = repository.leftovers();
             BackupResult recovered = next.backup();
             figures.recoveryBackups++;
             if (lockLeft) {
-                figures.staleLocksTakenOver++;
+                assertThat(takeovers).as(what + ": the dead run's lock was taken over at once").singleElement()
+                        .satisfies(t -> {
+                            assertThat(t.state()).isEqualTo(LockState.HOLDER_GONE);
+                            assertThat(t.previous().process().orElseThrow().pid()).isEqualTo(killed.pid);
+                            assertThat(t.previous().expiresAt()).as("it was not expired").isAfter(clock.peek());
+                        });
+                figures.deadLocksTakenOverAtOnce++;
+            } else {
+                assertThat(takeovers).isEmpty();
             }
             PruneResult afterRecovery = recovered.pruneResult().orElseThrow();
             assertThat(afterRecovery.orphans()).as(what + ": no orphan removed within the grace period").isEmpty();

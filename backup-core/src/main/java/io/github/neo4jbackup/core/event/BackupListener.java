@@ -93,4 +93,13 @@ public interface BackupListener {
      */
     default void pruneFailed(BackupException failure) {
     }
+
+    /**
+     * A backup or prune found the repository lock stale (its holder on this host no longer runs,
+     * or its heartbeat was too old) and took it over. Also logged as a warning.
+     *
+     * @param takeover whose lock it was and why it was stale
+     */
+    default void lockTakenOver(io.github.neo4jbackup.core.lock.LockTakeover takeover) {
+    }
 }

@@ -86,4 +86,9 @@ public final class SafeListener implements BackupListener {
     public void pruneFailed(BackupException failure) {
         each("pruneFailed", l -> l.pruneFailed(failure));
     }
+
+    @Override
+    public void lockTakenOver(io.github.neo4jbackup.core.lock.LockTakeover takeover) {
+        each("lockTakenOver", l -> l.lockTakenOver(takeover));
+    }
 }

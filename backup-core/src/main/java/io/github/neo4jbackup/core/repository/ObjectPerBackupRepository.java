@@ -7,7 +7,11 @@ import io.github.neo4jbackup.core.KeyTemplate;
 import io.github.neo4jbackup.core.StorageException;
 import io.github.neo4jbackup.core.internal.CountingOutputStream;
 import io.github.neo4jbackup.core.internal.FailureRecordingInputStream;
+import io.github.neo4jbackup.core.internal.AbortOnInterrupt;
 import io.github.neo4jbackup.core.internal.RepositoryLock;
+import io.github.neo4jbackup.core.lock.LockTakeover;
+import io.github.neo4jbackup.core.lock.ProcessIdentity;
+import io.github.neo4jbackup.core.lock.UnlockResult;
 import io.github.neo4jbackup.core.internal.ToolVersion;
 import io.github.neo4jbackup.core.internal.VerifyingInputStream;
 import io.github.neo4jbackup.core.manifest.Manifest;
@@ -36,6 +40,7 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
+import java.util.function.Consumer;
 import java.util.Optional;
 import java.util.Set;
 import java.util.function.LongConsumer;
@@ -61,8 +66,7 @@ public final class ObjectPerBackupRepository implements Repository {
     private final StorageTarget target;
     private final KeyTemplate keyTemplate;
     private final Clock clock;
-    private final Duration lockStaleAfter;
-    private final String host;
+    private final RepositoryLock.Settings lockSettings;
 
     /**
      * Creates the repository.
@@ -75,11 +79,32 @@ public final class ObjectPerBackupRepository implements Repository {
      */
     public ObjectPerBackupRepository(StorageTarget target, KeyTemplate keyTemplate, Clock clock,
                                      Duration lockStaleAfter, String host) {
+        this(target, keyTemplate, clock, null, Objects.requireNonNull(lockStaleAfter, "lockStaleAfter"), host, null);
+    }
+
+    /**
+     * Creates the repository with the lock's heartbeat settings.
+     *
+     * @param target              the store (the caller owns it)
+     * @param keyTemplate         where backups go
+     * @param clock               the clock for locks
+     * @param lockRefreshInterval how often a holder rewrites its lock, or {@code null} for the default
+     * @param lockStaleAfter      how old a lock's heartbeat may get before another run may take it
+     *                            over, or {@code null} for the default
+     * @param host                the host name recorded in locks
+     * @param onTakeover          told when a stale or dead holder's lock was taken over, or {@code null}
+     */
+    public ObjectPerBackupRepository(StorageTarget target, KeyTemplate keyTemplate, Clock clock,
+                                     Duration lockRefreshInterval, Duration lockStaleAfter, String host,
+                                     Consumer<LockTakeover> onTakeover) {
         this.target = Objects.requireNonNull(target, "target");
         this.keyTemplate = Objects.requireNonNull(keyTemplate, "keyTemplate");
         this.clock = Objects.requireNonNull(clock, "clock");
-        this.lockStaleAfter = Objects.requireNonNull(lockStaleAfter, "lockStaleAfter");
-        this.host = Objects.requireNonNull(host, "host");
+        Objects.requireNonNull(host, "host");
+        String owner = System.getProperty("user.name", "unknown") + "@" + host + " (pid "
+                + ProcessHandle.current().pid() + ")";
+        this.lockSettings = new RepositoryLock.Settings(clock, RepositoryLock.Timing.of(lockRefreshInterval,
+                lockStaleAfter), ProcessIdentity.current(host), owner, onTakeover);
     }
 
     @Override
@@ -212,9 +237,7 @@ public final class ObjectPerBackupRepository implements Repository {
     @Override
     public Lock lock(String database, String operation) {
         ObjectKey key = ObjectKey.of(keyTemplate.listingPrefix() + "locks/" + database + ".lock");
-        String owner = System.getProperty("user.name", "unknown") + "@" + host + " (pid "
-                + ProcessHandle.current().pid() + ")";
-        RepositoryLock held = RepositoryLock.acquire(target, key, clock, lockStaleAfter, owner, operation);
+        RepositoryLock held = RepositoryLock.acquire(target, key, lockSettings, operation);
         return new Lock() {
             @Override
             public void refreshIfDue() {
@@ -226,6 +249,11 @@ public final class ObjectPerBackupRepository implements Repository {
                 held.close();
             }
         };
+    }
+
+    @Override
+    public UnlockResult unlock(String database, boolean force) {
+        return RepositoryLock.unlock(target, keyTemplate.listingPrefix() + "locks/", database, lockSettings, force);
     }
 
     @Override
@@ -434,8 +462,8 @@ public final class ObjectPerBackupRepository implements Repository {
                 throw new IllegalStateException("The data of backup " + backup.id() + " is already being written");
             }
             try {
-                pending = target.create(dataKey, Map.of("database", backup.database(), "backup-id", backup.id(),
-                        "tool-version", ToolVersion.get()), WriteMode.CREATE_NEW);
+                pending = AbortOnInterrupt.wrap(target.create(dataKey, Map.of("database", backup.database(),
+                        "backup-id", backup.id(), "tool-version", ToolVersion.get()), WriteMode.CREATE_NEW));
             } catch (IOException e) {
                 throw ObjectPerBackupRepository.this.storageFailure("start writing " + dataKey, e);
             }

@@ -7,6 +7,8 @@ import io.github.neo4jbackup.core.StorageException;
 import io.github.neo4jbackup.core.manifest.Manifest;
 import io.github.neo4jbackup.core.spi.ObjectKey;
 
+import io.github.neo4jbackup.core.lock.UnlockResult;
+
 import java.io.IOException;
 import java.time.Instant;
 import java.util.List;
@@ -163,11 +165,27 @@ public interface Repository {
      */
     StorageException storageFailure(String what, IOException cause);
 
+    /**
+     * Removes the lock of one database (of every database with {@code null}) when its holder is
+     * dead or stale, or always with {@code force}, and says what was removed and kept.
+     *
+     * @param database the database, or {@code null} for all
+     * @param force    whether live locks are removed too
+     * @return what was removed and what was kept
+     * @throws StorageException when the store failed
+     */
+    UnlockResult unlock(String database, boolean force);
+
     /** A held lock. */
     interface Lock extends AutoCloseable {
 
         /**
-         * Extends the lock if it is due; long operations call this as they go. Never throws.
+         * Long operations call this as they go: a heartbeat keeps the lock fresh in the
+         * background, and this throws when the lock was lost (taken over, removed, or not refreshed
+         * in time), so that the operation stops rather than overlap with another run.
+         *
+         * @throws io.github.neo4jbackup.core.LockHeldException when another run took the lock over
+         * @throws StorageException                              when the heartbeat failed for too long
          */
         void refreshIfDue();
 

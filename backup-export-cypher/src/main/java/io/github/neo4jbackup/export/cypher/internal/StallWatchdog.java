@@ -6,6 +6,7 @@ import org.slf4j.LoggerFactory;
 
 import java.io.FilterOutputStream;
 import java.io.IOException;
+import java.io.InterruptedIOException;
 import java.io.OutputStream;
 import java.io.UncheckedIOException;
 import java.lang.reflect.Field;
@@ -35,13 +36,17 @@ import java.util.function.Supplier;
  * {@link StalledException} naming the timeout. The worker is a daemon thread; if the connection
  * could not be closed it stays blocked until the connection dies or the driver is closed. Time spent
  * writing the output (a slow target) is never counted. Interrupting the calling thread is passed on
- * to the worker, so cancellation keeps working.
+ * to the worker, so cancellation keeps working; an export that has not stopped two seconds after
+ * the interrupt (a call waiting on a stalled connection does not notice it) is abandoned the same way
+ * as a stalled one, with an {@link InterruptedIOException}.
  *
  * <p>Not API.
  */
 public final class StallWatchdog {
 
     private static final Logger LOG = LoggerFactory.getLogger(StallWatchdog.class);
+    /** How long a cancelled export may take to stop by itself before it is abandoned. */
+    static final Duration CANCEL_GRACE = Duration.ofSeconds(2);
 
     private final Duration timeout;
     private final long timeoutNanos;
@@ -103,16 +108,23 @@ public final class StallWatchdog {
         worker.start();
         long period = Math.max(10, Math.min(1000, timeout.toMillis() / 4));
         boolean interrupted = false;
+        long cancelledAt = 0;
         try {
             while (true) {
                 try {
-                    return result.get(period, TimeUnit.MILLISECONDS);
+                    return result.get(interrupted ? Math.min(period, 100) : period, TimeUnit.MILLISECONDS);
                 } catch (InterruptedException e) {
-                    interrupted = true;
+                    if (!interrupted) {
+                        interrupted = true;
+                        cancelledAt = System.nanoTime();
+                    }
                     worker.interrupt(); // cancellation: the export checks its thread's flag
                 } catch (ExecutionException e) {
                     throw rethrow(e.getCause());
                 } catch (TimeoutException e) {
+                    if (interrupted && System.nanoTime() - cancelledAt >= CANCEL_GRACE.toNanos()) {
+                        throw watchdog.abandonCancelled(gated);
+                    }
                     StalledException stalled = watchdog.abandonIfStalled(gated);
                     if (stalled != null) {
                         throw stalled;
@@ -186,6 +198,24 @@ public final class StallWatchdog {
                 waitingOn = null;
             }
         }
+    }
+
+    /**
+     * Abandons an export that did not stop by itself within {@link #CANCEL_GRACE} of being
+     * cancelled (e.g. waiting on a connection that stalled): same as a stall, without the wait for
+     * the stall timeout, so that a cancelled backup can clean up and end.
+     */
+    private InterruptedIOException abandonCancelled(GatedOutputStream gated) {
+        Result result;
+        synchronized (lock) {
+            result = waiting ? waitingOn : null;
+        }
+        gated.abandon();
+        if (result == null || !forceClose(result, "the export was cancelled")) {
+            worker.interrupt();
+        }
+        return new InterruptedIOException("the export was cancelled and did not stop by itself within "
+                + describe(CANCEL_GRACE) + " (it was waiting for the server), so it was abandoned");
     }
 
     private StallWatchdog.StalledException abandonIfStalled(GatedOutputStream gated) {

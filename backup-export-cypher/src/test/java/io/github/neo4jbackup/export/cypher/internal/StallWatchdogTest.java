@@ -106,6 +106,37 @@ class StallWatchdogTest {
         assertThat(Thread.interrupted()).as("the caller keeps its interrupt").isTrue();
     }
 
+    @Test
+    void aCancelledExportWaitingOnAStalledCallIsAbandonedWithoutWaitingForTheStallTimeout() throws Exception {
+        ByteArrayOutputStream sink = new ByteArrayOutputStream();
+        CountDownLatch release = new CountDownLatch(1);
+        Thread caller = Thread.currentThread();
+        Thread interrupter = new Thread(() -> {
+            sleep(200);
+            caller.interrupt();
+        });
+        interrupter.start();
+        long t = System.nanoTime();
+        try {
+            assertThatThrownBy(() -> StallWatchdog.run(Duration.ofMinutes(10), sink, (out, watchdog) -> {
+                out.write('a');
+                watchdog.call("the nodes", () -> {
+                    awaitUninterruptibly(release); // like a driver call on a stalled connection
+                    return null;
+                });
+                out.write('b');
+                return "done";
+            })).isInstanceOf(java.io.InterruptedIOException.class).hasMessageContaining("cancelled");
+            assertThat(Duration.ofNanos(System.nanoTime() - t)).as("abandoned after the grace period, not the "
+                    + "stall timeout").isLessThan(Duration.ofSeconds(8));
+            assertThat(Thread.interrupted()).as("the caller keeps its interrupt").isTrue();
+        } finally {
+            release.countDown();
+            interrupter.join();
+        }
+        assertThat(sink.toString()).isEqualTo("a");
+    }
+
     private static void awaitUninterruptibly(CountDownLatch latch) {
         while (true) {
             try {
