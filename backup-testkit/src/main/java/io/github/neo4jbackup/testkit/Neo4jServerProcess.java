@@ -303,12 +303,23 @@ public final class Neo4jServerProcess implements AutoCloseable {
         return log.length() > 4000 ? log.substring(log.length() - 4000) : log;
     }
 
+    /**
+     * Stops the server and removes the home's {@code lib} link (the jar folder itself is left alone),
+     * so the home can be deleted like any directory.
+     */
     @Override
     public void close() {
         try {
             stop();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+        try {
+            if (Files.isSymbolicLink(home.resolve("lib"))) {
+                Files.delete(home.resolve("lib"));
+            }
+        } catch (IOException e) {
+            // the caller's clean-up reports what it cannot delete
         }
     }
 

@@ -1,5 +1,7 @@
 package io.github.neo4jbackup.export.cypher.driver;
 
+import io.github.neo4jbackup.export.cypher.CypherLanguage;
+import io.github.neo4jbackup.export.cypher.ServerInfo;
 import io.github.neo4jbackup.core.DatabaseName;
 import io.github.neo4jbackup.core.InvalidInputException;
 import io.github.neo4jbackup.core.SourceFailedException;
@@ -26,7 +28,6 @@ import org.neo4j.driver.SessionConfig;
 import org.neo4j.driver.Transaction;
 import org.neo4j.driver.TransactionConfig;
 import org.neo4j.driver.Value;
-import org.neo4j.driver.exceptions.ClientException;
 import org.neo4j.driver.exceptions.Neo4jException;
 import org.neo4j.driver.exceptions.ServiceUnavailableException;
 import org.neo4j.driver.exceptions.SessionExpiredException;
@@ -42,7 +43,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -99,8 +99,8 @@ public final class DriverExportSource implements BackupSource {
     private static final int PROGRESS_EVERY = 1000;
     private static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofMinutes(5);
 
-    static final String NODES_QUERY = "MATCH (n) RETURN id(n) AS k, labels(n) AS l, properties(n) AS p";
-    static final String RELATIONSHIPS_QUERY = "MATCH ()-[r]->() "
+    static final String NODES_QUERY = CypherLanguage.PREFIX + "MATCH (n) RETURN id(n) AS k, labels(n) AS l, properties(n) AS p";
+    static final String RELATIONSHIPS_QUERY = CypherLanguage.PREFIX + "MATCH ()-[r]->() "
             + "RETURN id(startNode(r)) AS s, id(endNode(r)) AS e, type(r) AS y, properties(r) AS p";
 
     private final Driver driver;
@@ -238,7 +238,7 @@ public final class DriverExportSource implements BackupSource {
         TransactionConfig txConfig = transactionConfig();
         Progress progress = new Progress(ctx);
 
-        String[] server;
+        ServerInfo server;
         GraphCounts before;
         try {
             server = watchdog.call("the server version", this::serverInfo);
@@ -262,7 +262,7 @@ public final class DriverExportSource implements BackupSource {
                      () -> session.beginTransaction(txConfig))) {
             DatabaseSchema schema = watchdog.call("the schema", () -> SchemaReader.read(tx, database));
             schemaFingerprint = schema.fingerprint();
-            writer.header(new GraphRecord.Header(GraphFormat.VERSION, database, server[0], server[1],
+            writer.header(new GraphRecord.Header(GraphFormat.VERSION, database, server.version(), server.edition(),
                     createdAt.toString()));
             for (GraphRecord.SchemaStatement statement : statements(schema)) {
                 writer.schema(statement);
@@ -276,6 +276,7 @@ public final class DriverExportSource implements BackupSource {
                 long key = r.get(0).asLong();
                 List<String> labels = r.get(1).asList(asString);
                 Map<String, Value> properties = r.get(2).asMap(identity);
+                UnreadableValues.checkNode(properties, labels);
                 writer.node(key, labels, properties);
                 fingerprint.node(key, labels, properties);
                 progress.record();
@@ -290,6 +291,7 @@ public final class DriverExportSource implements BackupSource {
                 long end = r.get(1).asLong();
                 String type = r.get(2).asString();
                 Map<String, Value> properties = r.get(3).asMap(identity);
+                UnreadableValues.checkRelationship(properties, type);
                 writer.relationship(start, end, type, properties);
                 fingerprint.relationship(start, end, type, properties);
                 progress.record();
@@ -345,8 +347,11 @@ public final class DriverExportSource implements BackupSource {
         attributes.put("export.duration", took.toString());
         LOG.info("Exported database '{}': {} nodes, {} relationships, {} schema statements in {}", database,
                 writer.nodes(), writer.relationships(), schemaStatements, took);
-        return new SourceDescription(GraphFormat.ENGINE, GraphFormat.NAME + "/" + GraphFormat.VERSION, server[0],
-                server[1], database, exported, attributes);
+        if (server.defaultLanguage() != null) {
+            attributes.put(ServerInfo.DEFAULT_LANGUAGE_ATTRIBUTE, server.defaultLanguage());
+        }
+        return new SourceDescription(GraphFormat.ENGINE, GraphFormat.NAME + "/" + GraphFormat.VERSION,
+                server.version(), server.edition(), database, exported, attributes);
     }
 
     /** The schema as statements in restore order: LOOKUP indexes, constraints, other indexes. */
@@ -377,24 +382,9 @@ public final class DriverExportSource implements BackupSource {
         return b.build();
     }
 
-    /** Version and edition from dbms.components(); nulls when the procedure is not available. */
-    private String[] serverInfo() {
-        try (Session session = driver.session(SessionConfig.builder().withDatabase(database)
-                .withDefaultAccessMode(AccessMode.READ).build())) {
-            List<Record> rows = session.run("CALL dbms.components() YIELD name, versions, edition "
-                    + "RETURN name, versions, edition").list();
-            for (Record r : rows) {
-                if (rows.size() == 1 || "Neo4j Kernel".equals(r.get("name").asString(null))) {
-                    List<Object> versions = r.get("versions").asList();
-                    String edition = r.get("edition").asString(null);
-                    return new String[] {versions.isEmpty() ? null : String.valueOf(versions.get(0)),
-                            edition == null ? null : edition.toLowerCase(Locale.ROOT)};
-                }
-            }
-        } catch (ClientException e) {
-            LOG.debug("dbms.components() is not available: {}", e.getMessage());
-        }
-        return new String[] {null, null};
+    /** Version, edition and default language; nulls when the server does not tell. */
+    private ServerInfo serverInfo() {
+        return ServerInfo.probe(driver, database);
     }
 
     private IOException failure(String phase, Progress progress, Neo4jException e) {

@@ -1,5 +1,6 @@
 package io.github.neo4jbackup.export.cypher.driver;
 
+import io.github.neo4jbackup.export.cypher.CypherLanguage;
 import io.github.neo4jbackup.core.BackupException;
 import io.github.neo4jbackup.core.DatabaseName;
 import io.github.neo4jbackup.core.IntegrityException;
@@ -192,8 +193,9 @@ public final class DriverRestoreSink implements RestoreSink {
         if (!header.database().equals(database)) {
             LOG.info("Restoring {} of database '{}' into database '{}'", what, header.database(), database);
         }
+        SchemaPlan schemaPlan = SchemaPlan.prepare(driver, database, what, header, reader);
         TargetDatabase.Contents wiped = RestoreGuard.requireEmptyOrWipe(driver, database, wipe, WIPE_BATCH);
-        Load load = new Load(what, !wiped.isEmpty());
+        Load load = new Load(what, !wiped.isEmpty(), schemaPlan);
         try {
             load.run(reader);
         } catch (IntegrityException e) {
@@ -219,7 +221,7 @@ public final class DriverRestoreSink implements RestoreSink {
                 GraphFingerprint fingerprint = GraphFingerprint.compute(driver, database);
                 attributes.putAll(fingerprint.attributes());
                 compare(what, "content", load.trailer.contentFingerprint(), fingerprint.content().hex());
-                compare(what, "schema", load.trailer.schemaFingerprint(), fingerprint.schema());
+                schemaPlan.compare(load.trailer.schemaFingerprint(), fingerprint.schema(), attributes);
             }
         } catch (Neo4jException | IOException e) {
             throw new IOException("Restore of " + what + " into database '" + database + "' wrote all data, but "
@@ -274,17 +276,19 @@ public final class DriverRestoreSink implements RestoreSink {
         GraphRecord.Trailer trailer;
 
         private final boolean wiped;
+        private final SchemaPlan schemaPlan;
 
-        Load(String what, boolean wiped) {
+        Load(String what, boolean wiped, SchemaPlan schemaPlan) {
             this.what = what;
             this.wiped = wiped;
+            this.schemaPlan = schemaPlan;
         }
 
         void run(GraphFileReader reader) throws IOException {
             try (Session session = driver.session(SessionConfig.builder().withDatabase(database)
                     .withDefaultAccessMode(AccessMode.WRITE).build())) {
                 GraphRecord record;
-                while ((record = reader.next()) != null) {
+                while ((record = schemaPlan.next(reader)) != null) {
                     if (record instanceof GraphRecord.SchemaStatement s) {
                         if (s.kind() == GraphRecord.SchemaKind.INDEX) {
                             indexes.add(s);
@@ -328,7 +332,7 @@ public final class DriverRestoreSink implements RestoreSink {
             touched = true;
             autoCommit(session, "CREATE INDEX " + CypherNames.quote(GraphFormat.IMPORT_INDEX) + " IF NOT EXISTS FOR (n:"
                     + LABEL + ") ON (n." + KEY + ")");
-            session.run("CALL db.awaitIndex($name, $seconds)", Map.of("name", GraphFormat.IMPORT_INDEX,
+            session.run(CypherLanguage.PREFIX + "CALL db.awaitIndex($name, $seconds)", Map.of("name", GraphFormat.IMPORT_INDEX,
                     "seconds", Math.max(1, indexTimeout.toSeconds()))).consume();
         }
 
@@ -398,13 +402,13 @@ public final class DriverRestoreSink implements RestoreSink {
         }
 
         private void cleanUp(Session session) {
-            session.run("MATCH (n:" + LABEL + ") CALL { WITH n REMOVE n:" + LABEL + " REMOVE n." + KEY
+            session.run(CypherLanguage.PREFIX + "MATCH (n:" + LABEL + ") CALL { WITH n REMOVE n:" + LABEL + " REMOVE n." + KEY
                     + " } IN TRANSACTIONS OF " + Math.max(batchSize, 10_000) + " ROWS", txConfig()).consume();
             autoCommit(session, "DROP INDEX " + CypherNames.quote(GraphFormat.IMPORT_INDEX) + " IF EXISTS");
         }
 
         private void autoCommit(Session session, String cypher) {
-            session.run(cypher, txConfig()).consume();
+            session.run(CypherLanguage.pin(cypher), txConfig()).consume();
         }
 
         /** The message for a failure, saying whether the database holds a partial restore. */
@@ -431,7 +435,7 @@ public final class DriverRestoreSink implements RestoreSink {
     }
 
     static String nodeQuery(List<String> labels) {
-        StringBuilder sb = new StringBuilder("UNWIND $rows AS row CREATE (n:").append(LABEL);
+        StringBuilder sb = new StringBuilder(CypherLanguage.PREFIX + "UNWIND $rows AS row CREATE (n:").append(LABEL);
         for (String label : labels) {
             sb.append(':').append(CypherNames.quote(label));
         }
@@ -439,7 +443,7 @@ public final class DriverRestoreSink implements RestoreSink {
     }
 
     static String relationshipQuery(String type) {
-        return "UNWIND $rows AS row MATCH (a:" + LABEL + " {" + KEY + ": row.s}) MATCH (b:" + LABEL + " {" + KEY
+        return CypherLanguage.PREFIX + "UNWIND $rows AS row MATCH (a:" + LABEL + " {" + KEY + ": row.s}) MATCH (b:" + LABEL + " {" + KEY
                 + ": row.e}) CREATE (a)-[r:" + CypherNames.quote(type) + "]->(b) SET r = row.p";
     }
 
