@@ -175,6 +175,46 @@ class DriverEngineAcrossVersionsTest {
         assertThat(CompatGraph.count(oldDriver, "SHOW INDEXES YIELD name RETURN count(*)")).isEqualTo(indexesBefore);
     }
 
+    /**
+     * A script in the shape APOC's cypher-shell export writes, with Cypher 5 syntax that Cypher 25
+     * rejects ({@code OPTIONS {indexProvider: ...}}) or deprecates (importing {@code WITH}): the replay
+     * pins each statement to Cypher 5, so it runs on a server whose default language is Cypher 25.
+     */
+    @Test
+    void aCypher5ScriptReplaysOn2026WhoseDefaultIsCypher25() throws Exception {
+        String script = String.join("\n",
+                ":begin",
+                "CREATE RANGE INDEX entity_name IF NOT EXISTS FOR (n:Entity) ON (n.name) OPTIONS {indexProvider: 'range-1.0'};",
+                "CREATE CONSTRAINT UNIQUE_IMPORT_NAME FOR (node:`UNIQUE IMPORT LABEL`) REQUIRE (node.`UNIQUE IMPORT ID`) IS UNIQUE;",
+                ":commit",
+                "CALL db.awaitIndexes(300);",
+                ":begin",
+                "UNWIND [{_id:0, properties:{uuid:\"en-0\", name:\"a\"}}, {_id:1, properties:{uuid:\"en-1\", name:\"b\"}}] AS row",
+                "CREATE (n:`UNIQUE IMPORT LABEL`{`UNIQUE IMPORT ID`: row._id}) SET n += row.properties SET n:Entity;",
+                ":commit",
+                ":begin",
+                "UNWIND [{start: {_id:0}, end: {_id:1}, properties:{fact:\"a knows b\"}}] AS row",
+                "MATCH (start:`UNIQUE IMPORT LABEL`{`UNIQUE IMPORT ID`: row.start._id})",
+                "MATCH (end:`UNIQUE IMPORT LABEL`{`UNIQUE IMPORT ID`: row.end._id})",
+                "CREATE (start)-[r:RELATES_TO]->(end) SET r += row.properties;",
+                ":commit",
+                "MATCH (n:`UNIQUE IMPORT LABEL`) CALL { WITH n REMOVE n:`UNIQUE IMPORT LABEL`, n.`UNIQUE IMPORT ID` } "
+                        + "IN TRANSACTIONS OF 100 ROWS;",
+                ":begin",
+                "DROP CONSTRAINT UNIQUE_IMPORT_NAME;",
+                ":commit",
+                "");
+        io.github.neo4jbackup.export.cypher.script.CypherScriptSink sink =
+                io.github.neo4jbackup.export.cypher.script.CypherScriptSink.builder(newDriver).wipe(true).build();
+        sink.restore(new java.io.StringReader(script));
+        assertThat(CompatGraph.count(newDriver, "MATCH (:Entity {name: 'a'})-[:RELATES_TO {fact: 'a knows b'}]->"
+                + "(:Entity {name: 'b'}) RETURN count(*)")).isEqualTo(1);
+        assertThat(CompatGraph.count(newDriver, "MATCH (n) WHERE n.`UNIQUE IMPORT ID` IS NOT NULL RETURN count(n)"))
+                .isZero();
+        assertThat(CompatGraph.count(newDriver, "SHOW INDEXES YIELD name WHERE name = 'entity_name' RETURN count(*)"))
+                .isEqualTo(1);
+    }
+
     @Test
     void theApocEngineOn2026NamesTheDriverEngineAsTheWayOut() {
         ApocCypherSource source = ApocCypherSource.builder(newDriver).build();

@@ -77,16 +77,6 @@ public record Neo4jVersion(int major, int minor, int patch, String text) impleme
         return compareTo(other) >= 0;
     }
 
-    /**
-     * Whether this version has the newer index options of 2026 (vector {@code quantization.type} and
-     * {@code default_search_expansion_factor}) and the Cypher 25 language.
-     *
-     * @return {@code true} for calendar versions
-     */
-    public boolean isNewerThan5x() {
-        return isCalendar();
-    }
-
     @Override
     public int compareTo(Neo4jVersion o) {
         int c = Integer.compare(major, o.major);

@@ -17,8 +17,9 @@ import java.util.Optional;
 
 /**
  * What a restore or an export needs to know about a server: its version and edition
- * ({@code dbms.components()}) and the default Cypher language of one database ({@code SHOW DATABASES},
- * column {@code defaultLanguage} from 2025.06; {@code CYPHER 5} on servers without the column).
+ * ({@code dbms.components()}) and the default Cypher language of one database: {@code CYPHER 5} on
+ * 5.x, where it is the only one; on calendar versions the {@code defaultLanguage} column of
+ * {@code SHOW DATABASES} (absent, and then unknown, before 2025.06).
  *
  * @param version         the reported version, or null when {@code dbms.components()} is not allowed
  * @param edition         {@code community} or {@code enterprise} (lower case), or null
@@ -63,22 +64,19 @@ public record ServerInfo(String version, String edition, String defaultLanguage)
             } catch (ClientException e) {
                 LOG.debug("dbms.components() is not available: {}", e.getMessage());
             }
-            try {
-                List<Record> rows = session.run(CypherLanguage.pin("SHOW DATABASES YIELD * WHERE name = $name "
-                        + "RETURN *"), Map.of("name", database)).list();
-                if (!rows.isEmpty()) {
-                    Record r = rows.get(0);
-                    language = r.containsKey("defaultLanguage") && !r.get("defaultLanguage").isNull()
-                            ? r.get("defaultLanguage").asString() : null;
-                }
-            } catch (ClientException e) {
-                LOG.debug("SHOW DATABASES is not available: {}", e.getMessage());
-            }
-        }
-        if (language == null) {
             Optional<Neo4jVersion> v = Neo4jVersion.parse(version);
             if (v.isPresent() && !v.get().isCalendar()) {
-                language = "CYPHER 5";
+                language = "CYPHER 5"; // the only language of 5.x; no need to ask
+            } else {
+                try {
+                    List<Record> rows = session.run(CypherLanguage.pin("SHOW DATABASES YIELD name, defaultLanguage "
+                            + "WHERE name = $name RETURN defaultLanguage"), Map.of("name", database)).list();
+                    if (!rows.isEmpty() && !rows.get(0).get(0).isNull()) {
+                        language = rows.get(0).get(0).asString();
+                    }
+                } catch (ClientException e) {
+                    LOG.debug("SHOW DATABASES is not available: {}", e.getMessage());
+                }
             }
         }
         return new ServerInfo(version, edition, language);

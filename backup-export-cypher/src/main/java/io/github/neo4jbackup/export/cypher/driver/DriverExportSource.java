@@ -58,8 +58,8 @@ import java.util.function.Function;
  * BackupPipeline.builder().source(source).transform(Compression.zstd()).target(target).build().backup();
  * }</pre>
  *
- * <p>What an export does, in order: reads the server version and edition
- * ({@code dbms.components()}), the node and relationship counts per label and type from the count
+ * <p>What an export does, in order: reads the server version, edition and the database's default
+ * Cypher language ({@link io.github.neo4jbackup.export.cypher.ServerInfo}; recorded in the manifest), the node and relationship counts per label and type from the count
  * store, the schema (every index and constraint as DDL), then streams all nodes and all
  * relationships in <em>one read transaction</em>, writing each record as it arrives (memory stays
  * bounded: the driver fetches {@link Builder#fetchSize(int) fetchSize} records at a time), and
@@ -89,6 +89,10 @@ import java.util.function.Function;
  * not kept by a restore. The driver has no 32-bit float or integer types: {@code float[]} and
  * {@code int[]} properties (e.g. written by {@code db.create.setNodeVectorProperty}) come back as
  * 64-bit lists, with exactly the same values.
+ *
+ * <p>Value types newer than the driver (Neo4j 2025.10's {@code VECTOR}, 2026.08's {@code UUID})
+ * reach it as placeholder maps; a property holding one fails the export, naming the label or type
+ * and the key, instead of being written as data. Every query is pinned to Cypher 5.
  *
  * <p>The driver belongs to the caller and is never closed. Instances are immutable and can run
  * one export at a time each (or several: they share nothing but the driver).

@@ -59,6 +59,14 @@ import java.util.Objects;
  * and, unless disabled, the content and schema fingerprints are read for comparison with the
  * manifest.
  *
+ * <p>Across versions: before the target is inspected or wiped, the schema statements (the start of
+ * the stream) are checked against the target server's version; options a Neo4j 5.26 target
+ * expresses differently are translated, and a schema it cannot hold refuses the restore with both
+ * versions named, nothing changed. After the load the schema is compared by substance, so a
+ * restore onto a newer server reports it as equivalent together with what the target chose
+ * (result attributes {@code restore.schema}, {@code restore.schema.targetChoices},
+ * {@code restore.note}); see {@code docs/compatibility.md}.
+ *
  * <p>Everything streams: one line is parsed at a time and at most one batch is held. The last
  * batch is written only after the whole stream was read, its trailer checked and its end reached
  * (where the pipeline's verifying stream checks the checksum). Committed batches cannot be rolled
