@@ -180,6 +180,10 @@ final class RestoreCommand extends AbstractCommand {
                     + result.duration().toMillis() + " ms"
                     + result.countsMatched().map(m -> m ? ", counts match the manifest" : ", COUNTS DIFFER from the manifest").orElse("")
                     + result.safetyBackup().map(id -> "; safety backup " + id).orElse(""));
+            String note = result.sinkResult().attributes().get("restore.note");
+            if (note != null) {
+                say(note);
+            }
             if (json) {
                 printJson(Json.restore(result, db));
             }

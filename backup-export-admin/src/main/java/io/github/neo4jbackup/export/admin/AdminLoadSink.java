@@ -46,6 +46,12 @@ public final class AdminLoadSink implements RestoreSink {
     private static final Logger LOG = LoggerFactory.getLogger(AdminLoadSink.class);
     /** Bytes held back from neo4j-admin until the stream verified: more than a zstd block (128 KiB). */
     static final int WITHHELD_BYTES = 1024 * 1024;
+    /**
+     * Result attribute: a note for the user about the loaded store, e.g. that a dump of an older
+     * Neo4j keeps its store format and index providers (with the {@code neo4j-admin database
+     * migrate} command that moves it on).
+     */
+    public static final String RESTORE_NOTE = "restore.note";
 
     private final Neo4jAdmin admin;
     private final String database;
@@ -118,8 +124,18 @@ public final class AdminLoadSink implements RestoreSink {
             LOG.info("Loading backup {} of database '{}' into database '{}'", manifest.id(), manifest.database(),
                     database);
         }
+        String sourceVersion = manifest.source().neo4jVersion();
+        String targetVersion = DumpVersions.installed(admin).orElse(null);
+        DumpVersions.refuseDowngrade(manifest.id(), database, sourceVersion, targetVersion);
         Map<String, String> attributes = new TreeMap<>();
         attributes.put("load.format", format);
+        if (targetVersion != null) {
+            attributes.put("load.targetNeo4jVersion", targetVersion);
+        }
+        String upgradeNote = DumpVersions.upgradeNote(manifest.id(), database, sourceVersion, targetVersion);
+        if (upgradeNote != null) {
+            attributes.put(RESTORE_NOTE, upgradeNote);
+        }
         if (hook != null) {
             try {
                 LOG.info("Running the {} hook before loading into '{}'", hook.name(), database);
@@ -185,6 +201,9 @@ public final class AdminLoadSink implements RestoreSink {
                         + "', but the probe after the load failed: " + e.getMessage() + ". Check that Neo4j started "
                         + "(give the sink a hook that starts it).", e);
             }
+        }
+        if (upgradeNote != null) {
+            LOG.warn(upgradeNote);
         }
         return new SinkResult(GraphCounts.UNKNOWN, attributes);
     }

@@ -5,6 +5,11 @@
  * <ul>
  *   <li>{@link io.github.neo4jbackup.export.cypher.CypherNames}: quoting of identifiers and string
  *       literals for generated Cypher.</li>
+ *   <li>{@link io.github.neo4jbackup.export.cypher.CypherLanguage}: the {@code CYPHER 5} prefix every
+ *       query carries, so servers whose default language is Cypher 25 run it the same way;
+ *       {@link io.github.neo4jbackup.export.cypher.Neo4jVersion} and
+ *       {@link io.github.neo4jbackup.export.cypher.ServerInfo}: server versions (5.x and calendar
+ *       versions), edition and default language.</li>
  *   <li>{@code schema}: reads indexes and constraints, writes them back as idempotent DDL, and
  *       fingerprints them.</li>
  *   <li>{@code fingerprint}: an order- and id-independent content fingerprint of a whole graph,

@@ -1,5 +1,7 @@
 package io.github.neo4jbackup.export.cypher.apoc;
 
+import io.github.neo4jbackup.export.cypher.CypherLanguage;
+import io.github.neo4jbackup.export.cypher.ServerInfo;
 import io.github.neo4jbackup.core.DatabaseName;
 import io.github.neo4jbackup.core.InvalidInputException;
 import io.github.neo4jbackup.core.SourceFailedException;
@@ -138,9 +140,8 @@ public final class ApocCypherSource implements BackupSource {
             + "32-bit float arrays are restored as 64-bit float lists (double[])";
 
     /** The engine to use instead when APOC is not available. */
-    static final String DRIVER_ALTERNATIVE = "the driver-only engine "
-            + "io.github.neo4jbackup.export.cypher.driver.DriverExportSource (engine id \"cypher-driver\"), "
-            + "which needs no server plugin";
+    static final String DRIVER_ALTERNATIVE = "the driver engine (--engine driver on the command line, engine id "
+            + "\"cypher-driver\"), which needs no server plugin";
 
     private static final Logger LOG = LoggerFactory.getLogger(ApocCypherSource.class);
     private static final String PROCEDURE = "apoc.export.cypher.all";
@@ -268,7 +269,7 @@ public final class ApocCypherSource implements BackupSource {
         SessionConfig config = SessionConfig.builder().withDatabase(database).withDefaultAccessMode(AccessMode.READ)
                 .withFetchSize(1).build();
         try (Session session = driver.session(config)) {
-            Result result = watchdog.call("the first rows of APOC's export", () -> session.run("CALL " + PROCEDURE + "(null, $config) "
+            Result result = watchdog.call("the first rows of APOC's export", () -> session.run(CypherLanguage.PREFIX + "CALL " + PROCEDURE + "(null, $config) "
                     + "YIELD batches, nodes, relationships, source, cypherStatements "
                     + "RETURN batches, nodes, relationships, source, cypherStatements",
                     Map.of("config", apocConfig()), transactionConfig()));
@@ -316,6 +317,14 @@ public final class ApocCypherSource implements BackupSource {
         attributes.put(Attributes.CHANGED_DURING_EXPORT, Boolean.toString(changed));
         attributes.put(Attributes.SCHEMA_FINGERPRINT, schema.fingerprint());
         attributes.put(APOC_VERSION, probe.apocVersion);
+        try {
+            String language = ServerInfo.probe(driver, database).defaultLanguage();
+            if (language != null) {
+                attributes.put(ServerInfo.DEFAULT_LANGUAGE_ATTRIBUTE, language);
+            }
+        } catch (Neo4jException e) {
+            LOG.debug("Could not read the default language of database '{}': {}", database, e.getMessage());
+        }
         attributes.put(LIMITATIONS, LIMITATIONS_TEXT);
         attributes.put(ROWS, Long.toString(rewrite.rows));
         attributes.put(SCHEMA_REPLACED, Long.toString(rewrite.schemaStatementsRemoved));
@@ -468,9 +477,11 @@ public final class ApocCypherSource implements BackupSource {
                 .withDefaultAccessMode(AccessMode.READ).build())) {
             String apocVersion;
             try {
-                apocVersion = session.run("RETURN apoc.version() AS version").single().get("version").asString();
+                apocVersion = session.run(CypherLanguage.PREFIX + "RETURN apoc.version() AS version").single().get("version").asString();
             } catch (ClientException e) {
-                throw noApoc("APOC is not installed or its functions are not allowed (" + firstLine(e) + ")", e);
+                String server = ServerInfo.probe(driver, database).describe();
+                throw noApoc("APOC is not installed on " + server + ", or its functions are not allowed (the server "
+                        + "said: " + firstLine(e) + ")", e);
             }
             int major = majorVersion(apocVersion);
             if (major < 5) {
@@ -480,7 +491,7 @@ public final class ApocCypherSource implements BackupSource {
             checkProcedure(session);
             String neo4jVersion = null;
             String edition = null;
-            for (Record r : session.run("CALL dbms.components() YIELD name, versions, edition "
+            for (Record r : session.run(CypherLanguage.PREFIX + "CALL dbms.components() YIELD name, versions, edition "
                     + "RETURN name, versions, edition").list()) {
                 if ("Neo4j Kernel".equals(r.get("name").asString())) {
                     List<Object> versions = r.get("versions").asList();
@@ -489,10 +500,10 @@ public final class ApocCypherSource implements BackupSource {
                 }
             }
             List<String> names = new ArrayList<>();
-            session.run("CALL db.labels() YIELD label RETURN label").forEachRemaining(r -> names.add(r.get(0).asString()));
-            session.run("CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType")
+            session.run(CypherLanguage.PREFIX + "CALL db.labels() YIELD label RETURN label").forEachRemaining(r -> names.add(r.get(0).asString()));
+            session.run(CypherLanguage.PREFIX + "CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType")
                     .forEachRemaining(r -> names.add(r.get(0).asString()));
-            session.run("CALL db.propertyKeys() YIELD propertyKey RETURN propertyKey")
+            session.run(CypherLanguage.PREFIX + "CALL db.propertyKeys() YIELD propertyKey RETURN propertyKey")
                     .forEachRemaining(r -> names.add(r.get(0).asString()));
             return new Probe(apocVersion, neo4jVersion, edition, names);
         } catch (InvalidInputException e) {
@@ -506,7 +517,7 @@ public final class ApocCypherSource implements BackupSource {
     private void checkProcedure(Session session) {
         List<Record> procedures;
         try {
-            procedures = session.run("SHOW PROCEDURES YIELD name, signature WHERE name = $name RETURN signature",
+            procedures = session.run(CypherLanguage.PREFIX + "SHOW PROCEDURES YIELD name, signature WHERE name = $name RETURN signature",
                     Map.of("name", PROCEDURE)).list();
         } catch (ClientException e) {
             LOG.debug("SHOW PROCEDURES is not allowed ({}); relying on the export call to fail if {} is missing",
@@ -541,8 +552,8 @@ public final class ApocCypherSource implements BackupSource {
 
     private InvalidInputException noApoc(String reason, Throwable cause) {
         return new InvalidInputException("Cannot back up database '" + database + "' with the APOC engine (" + TYPE
-                + "): " + reason + ". Install APOC core 5.x matching the Neo4j version and allow it "
-                + "(dbms.security.procedures.unrestricted=apoc.*), or use " + DRIVER_ALTERNATIVE
+                + "): " + reason + ". Use " + DRIVER_ALTERNATIVE + " and works on every Neo4j version; or install "
+                + "APOC core matching the Neo4j version and allow it (dbms.security.procedures.unrestricted=apoc.*)"
                 + ". Nothing was stored.", cause);
     }
 

@@ -1,5 +1,7 @@
 package io.github.neo4jbackup.export.cypher.driver;
 
+import io.github.neo4jbackup.export.cypher.CypherLanguage;
+import io.github.neo4jbackup.export.cypher.ServerInfo;
 import io.github.neo4jbackup.core.DatabaseName;
 import io.github.neo4jbackup.core.InvalidInputException;
 import io.github.neo4jbackup.core.SourceFailedException;
@@ -26,7 +28,6 @@ import org.neo4j.driver.SessionConfig;
 import org.neo4j.driver.Transaction;
 import org.neo4j.driver.TransactionConfig;
 import org.neo4j.driver.Value;
-import org.neo4j.driver.exceptions.ClientException;
 import org.neo4j.driver.exceptions.Neo4jException;
 import org.neo4j.driver.exceptions.ServiceUnavailableException;
 import org.neo4j.driver.exceptions.SessionExpiredException;
@@ -42,7 +43,6 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
@@ -58,8 +58,9 @@ import java.util.function.Function;
  * BackupPipeline.builder().source(source).transform(Compression.zstd()).target(target).build().backup();
  * }</pre>
  *
- * <p>What an export does, in order: reads the server version and edition
- * ({@code dbms.components()}), the node and relationship counts per label and type from the count
+ * <p>What an export does, in order: reads the server version, edition and the database's default
+ * Cypher language ({@link io.github.neo4jbackup.export.cypher.ServerInfo}; recorded in the manifest),
+ * the node and relationship counts per label and type from the count
  * store, the schema (every index and constraint as DDL), then streams all nodes, runs the
  * {@linkplain ExportClosure closure pass} and streams all relationships in <em>one read
  * transaction</em>, writing each record as it arrives (memory stays
@@ -96,6 +97,10 @@ import java.util.function.Function;
  * {@code int[]} properties (e.g. written by {@code db.create.setNodeVectorProperty}) come back as
  * 64-bit lists, with exactly the same values.
  *
+ * <p>Value types newer than the driver (Neo4j 2025.10's {@code VECTOR}, 2026.08's {@code UUID})
+ * reach it as placeholder maps; a property holding one fails the export, naming the label or type
+ * and the key, instead of being written as data. Every query is pinned to Cypher 5.
+ *
  * <p>The driver belongs to the caller and is never closed. Instances are immutable and can run
  * one export at a time each (or several: they share nothing but the driver).
  *
@@ -108,8 +113,8 @@ public final class DriverExportSource implements BackupSource {
     private static final int PROGRESS_EVERY = 1000;
     private static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofMinutes(5);
 
-    static final String NODES_QUERY = "MATCH (n) RETURN id(n) AS k, labels(n) AS l, properties(n) AS p";
-    static final String RELATIONSHIPS_QUERY = "MATCH ()-[r]->() "
+    static final String NODES_QUERY = CypherLanguage.PREFIX + "MATCH (n) RETURN id(n) AS k, labels(n) AS l, properties(n) AS p";
+    static final String RELATIONSHIPS_QUERY = CypherLanguage.PREFIX + "MATCH ()-[r]->() "
             + "RETURN id(startNode(r)) AS s, id(endNode(r)) AS e, type(r) AS y, properties(r) AS p";
 
     private final Driver driver;
@@ -250,7 +255,7 @@ public final class DriverExportSource implements BackupSource {
         TransactionConfig txConfig = transactionConfig();
         Progress progress = new Progress(ctx);
 
-        String[] server;
+        ServerInfo server;
         GraphCounts before;
         try {
             server = watchdog.call("the server version", this::serverInfo);
@@ -275,7 +280,7 @@ public final class DriverExportSource implements BackupSource {
                      () -> session.beginTransaction(txConfig))) {
             DatabaseSchema schema = watchdog.call("the schema", () -> SchemaReader.read(tx, database));
             schemaFingerprint = schema.fingerprint();
-            writer.header(new GraphRecord.Header(GraphFormat.VERSION, database, server[0], server[1],
+            writer.header(new GraphRecord.Header(GraphFormat.VERSION, database, server.version(), server.edition(),
                     createdAt.toString()));
             for (GraphRecord.SchemaStatement statement : statements(schema)) {
                 writer.schema(statement);
@@ -286,6 +291,7 @@ public final class DriverExportSource implements BackupSource {
             ExportClosure.NodeWriter nodeWriter = (key, l, p) -> {
                 List<String> labels = l.asList(asString);
                 Map<String, Value> properties = p.asMap(identity);
+                UnreadableValues.checkNode(properties, labels);
                 writer.node(key, labels, properties);
                 fingerprint.node(key, labels, properties);
                 progress.record();
@@ -315,6 +321,7 @@ public final class DriverExportSource implements BackupSource {
                 }
                 String type = r.get(2).asString();
                 Map<String, Value> properties = r.get(3).asMap(identity);
+                UnreadableValues.checkRelationship(properties, type);
                 writer.relationship(start, end, type, properties);
                 fingerprint.relationship(start, end, type, properties);
                 progress.record();
@@ -371,8 +378,11 @@ public final class DriverExportSource implements BackupSource {
         attributes.put("export.duration", took.toString());
         LOG.info("Exported database '{}': {} nodes, {} relationships, {} schema statements in {}", database,
                 writer.nodes(), writer.relationships(), schemaStatements, took);
-        return new SourceDescription(GraphFormat.ENGINE, GraphFormat.NAME + "/" + GraphFormat.VERSION, server[0],
-                server[1], database, exported, attributes);
+        if (server.defaultLanguage() != null) {
+            attributes.put(ServerInfo.DEFAULT_LANGUAGE_ATTRIBUTE, server.defaultLanguage());
+        }
+        return new SourceDescription(GraphFormat.ENGINE, GraphFormat.NAME + "/" + GraphFormat.VERSION,
+                server.version(), server.edition(), database, exported, attributes);
     }
 
     /** The schema as statements in restore order: LOOKUP indexes, constraints, other indexes. */
@@ -403,24 +413,9 @@ public final class DriverExportSource implements BackupSource {
         return b.build();
     }
 
-    /** Version and edition from dbms.components(); nulls when the procedure is not available. */
-    private String[] serverInfo() {
-        try (Session session = driver.session(SessionConfig.builder().withDatabase(database)
-                .withDefaultAccessMode(AccessMode.READ).build())) {
-            List<Record> rows = session.run("CALL dbms.components() YIELD name, versions, edition "
-                    + "RETURN name, versions, edition").list();
-            for (Record r : rows) {
-                if (rows.size() == 1 || "Neo4j Kernel".equals(r.get("name").asString(null))) {
-                    List<Object> versions = r.get("versions").asList();
-                    String edition = r.get("edition").asString(null);
-                    return new String[] {versions.isEmpty() ? null : String.valueOf(versions.get(0)),
-                            edition == null ? null : edition.toLowerCase(Locale.ROOT)};
-                }
-            }
-        } catch (ClientException e) {
-            LOG.debug("dbms.components() is not available: {}", e.getMessage());
-        }
-        return new String[] {null, null};
+    /** Version, edition and default language; nulls when the server does not tell. */
+    private ServerInfo serverInfo() {
+        return ServerInfo.probe(driver, database);
     }
 
     private IOException failure(String phase, Progress progress, Neo4jException e) {

@@ -1,5 +1,6 @@
 package io.github.neo4jbackup.export.cypher.driver;
 
+import io.github.neo4jbackup.export.cypher.CypherLanguage;
 import io.github.neo4jbackup.core.BackupException;
 import io.github.neo4jbackup.core.DatabaseName;
 import io.github.neo4jbackup.core.IntegrityException;
@@ -57,6 +58,14 @@ import java.util.Objects;
  * the temporary index is dropped; the other indexes are created and awaited; finally the counts
  * and, unless disabled, the content and schema fingerprints are read for comparison with the
  * manifest.
+ *
+ * <p>Across versions: before the target is inspected or wiped, the schema statements (the start of
+ * the stream) are checked against the target server's version; options a Neo4j 5.26 target
+ * expresses differently are translated, and a schema it cannot hold refuses the restore with both
+ * versions named, nothing changed. After the load the schema is compared by substance, so a
+ * restore onto a newer server reports it as equivalent together with what the target chose
+ * (result attributes {@code restore.schema}, {@code restore.schema.targetChoices},
+ * {@code restore.note}); see {@code docs/compatibility.md}.
  *
  * <p>Everything streams: one line is parsed at a time and at most one batch is held. The last
  * batch is written only after the whole stream was read, its trailer checked and its end reached
@@ -192,8 +201,9 @@ public final class DriverRestoreSink implements RestoreSink {
         if (!header.database().equals(database)) {
             LOG.info("Restoring {} of database '{}' into database '{}'", what, header.database(), database);
         }
+        SchemaPlan schemaPlan = SchemaPlan.prepare(driver, database, what, header, reader);
         TargetDatabase.Contents wiped = RestoreGuard.requireEmptyOrWipe(driver, database, wipe, WIPE_BATCH);
-        Load load = new Load(what, !wiped.isEmpty());
+        Load load = new Load(what, !wiped.isEmpty(), schemaPlan);
         try {
             load.run(reader);
         } catch (IntegrityException e) {
@@ -217,7 +227,7 @@ public final class DriverRestoreSink implements RestoreSink {
                 GraphFingerprint fingerprint = GraphFingerprint.compute(driver, database);
                 attributes.putAll(fingerprint.attributes());
                 compare(what, "content", load.trailer.contentFingerprint(), fingerprint.content().hex());
-                compare(what, "schema", load.trailer.schemaFingerprint(), fingerprint.schema());
+                schemaPlan.compare(load.trailer.schemaFingerprint(), fingerprint.schema(), attributes);
             }
         } catch (Neo4jException | IOException e) {
             throw new IOException("Restore of " + what + " into database '" + database + "' wrote all data, but "
@@ -272,17 +282,19 @@ public final class DriverRestoreSink implements RestoreSink {
         GraphRecord.Trailer trailer;
 
         private final boolean wiped;
+        private final SchemaPlan schemaPlan;
 
-        Load(String what, boolean wiped) {
+        Load(String what, boolean wiped, SchemaPlan schemaPlan) {
             this.what = what;
             this.wiped = wiped;
+            this.schemaPlan = schemaPlan;
         }
 
         void run(GraphFileReader reader) throws IOException {
             try (Session session = driver.session(SessionConfig.builder().withDatabase(database)
                     .withDefaultAccessMode(AccessMode.WRITE).build())) {
                 GraphRecord record;
-                while ((record = reader.next()) != null) {
+                while ((record = schemaPlan.next(reader)) != null) {
                     if (record instanceof GraphRecord.SchemaStatement s) {
                         if (s.kind() == GraphRecord.SchemaKind.INDEX) {
                             indexes.add(s);
@@ -326,7 +338,7 @@ public final class DriverRestoreSink implements RestoreSink {
             touched = true;
             autoCommit(session, "CREATE INDEX " + CypherNames.quote(GraphFormat.IMPORT_INDEX) + " IF NOT EXISTS FOR (n:"
                     + LABEL + ") ON (n." + KEY + ")");
-            session.run("CALL db.awaitIndex($name, $seconds)", Map.of("name", GraphFormat.IMPORT_INDEX,
+            session.run(CypherLanguage.PREFIX + "CALL db.awaitIndex($name, $seconds)", Map.of("name", GraphFormat.IMPORT_INDEX,
                     "seconds", Math.max(1, indexTimeout.toSeconds()))).consume();
         }
 
@@ -396,13 +408,13 @@ public final class DriverRestoreSink implements RestoreSink {
         }
 
         private void cleanUp(Session session) {
-            session.run("MATCH (n:" + LABEL + ") CALL { WITH n REMOVE n:" + LABEL + " REMOVE n." + KEY
+            session.run(CypherLanguage.PREFIX + "MATCH (n:" + LABEL + ") CALL { WITH n REMOVE n:" + LABEL + " REMOVE n." + KEY
                     + " } IN TRANSACTIONS OF " + Math.max(batchSize, 10_000) + " ROWS", txConfig()).consume();
             autoCommit(session, "DROP INDEX " + CypherNames.quote(GraphFormat.IMPORT_INDEX) + " IF EXISTS");
         }
 
         private void autoCommit(Session session, String cypher) {
-            session.run(cypher, txConfig()).consume();
+            session.run(CypherLanguage.pin(cypher), txConfig()).consume();
         }
 
         /**
@@ -450,7 +462,7 @@ public final class DriverRestoreSink implements RestoreSink {
     }
 
     static String nodeQuery(List<String> labels) {
-        StringBuilder sb = new StringBuilder("UNWIND $rows AS row CREATE (n:").append(LABEL);
+        StringBuilder sb = new StringBuilder(CypherLanguage.PREFIX + "UNWIND $rows AS row CREATE (n:").append(LABEL);
         for (String label : labels) {
             sb.append(':').append(CypherNames.quote(label));
         }
@@ -458,7 +470,7 @@ public final class DriverRestoreSink implements RestoreSink {
     }
 
     static String relationshipQuery(String type) {
-        return "UNWIND $rows AS row MATCH (a:" + LABEL + " {" + KEY + ": row.s}) MATCH (b:" + LABEL + " {" + KEY
+        return CypherLanguage.PREFIX + "UNWIND $rows AS row MATCH (a:" + LABEL + " {" + KEY + ": row.s}) MATCH (b:" + LABEL + " {" + KEY
                 + ": row.e}) CREATE (a)-[r:" + CypherNames.quote(type) + "]->(b) SET r = row.p";
     }
 

@@ -1,5 +1,6 @@
 package io.github.neo4jbackup.export.cypher.driver;
 
+import io.github.neo4jbackup.export.cypher.CypherLanguage;
 import io.github.neo4jbackup.export.cypher.internal.StallWatchdog;
 import org.neo4j.driver.Record;
 import org.neo4j.driver.Result;
@@ -37,8 +38,8 @@ final class ExportClosure {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExportClosure.class);
 
-    static final String ENDPOINTS_QUERY = "MATCH ()-[r]->() RETURN id(startNode(r)) AS s, id(endNode(r)) AS e";
-    static final String NODES_BY_ID_QUERY = "MATCH (n) WHERE id(n) IN $ids "
+    static final String ENDPOINTS_QUERY = CypherLanguage.PREFIX + "MATCH ()-[r]->() RETURN id(startNode(r)) AS s, id(endNode(r)) AS e";
+    static final String NODES_BY_ID_QUERY = CypherLanguage.PREFIX + "MATCH (n) WHERE id(n) IN $ids "
             + "RETURN id(n) AS k, labels(n) AS l, properties(n) AS p";
     static final int BATCH = 1000;
 

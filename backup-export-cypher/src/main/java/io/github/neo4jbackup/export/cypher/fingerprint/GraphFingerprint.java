@@ -1,5 +1,6 @@
 package io.github.neo4jbackup.export.cypher.fingerprint;
 
+import io.github.neo4jbackup.export.cypher.CypherLanguage;
 import io.github.neo4jbackup.core.spi.Attributes;
 import io.github.neo4jbackup.export.cypher.schema.DatabaseSchema;
 import io.github.neo4jbackup.export.cypher.schema.SchemaReader;
@@ -87,12 +88,12 @@ public record GraphFingerprint(ContentFingerprint content, String schema) {
              GraphFingerprinter fp = options.tempDirectory().map(GraphFingerprinter::open)
                      .orElseGet(GraphFingerprinter::open)) {
             DatabaseSchema schema = SchemaReader.read(tx, database);
-            Result nodes = tx.run("MATCH (n) RETURN id(n) AS id, labels(n) AS labels, properties(n) AS props");
+            Result nodes = tx.run(CypherLanguage.PREFIX + "MATCH (n) RETURN id(n) AS id, labels(n) AS labels, properties(n) AS props");
             while (nodes.hasNext()) {
                 Record r = nodes.next();
                 fp.node(r.get(0).asLong(), r.get(1), r.get(2));
             }
-            Result rels = tx.run("MATCH (a)-[r]->(b) RETURN id(a) AS a, id(b) AS b, type(r) AS type, properties(r) AS props");
+            Result rels = tx.run(CypherLanguage.PREFIX + "MATCH (a)-[r]->(b) RETURN id(a) AS a, id(b) AS b, type(r) AS type, properties(r) AS props");
             while (rels.hasNext()) {
                 Record r = rels.next();
                 fp.relationship(r.get(0).asLong(), r.get(1).asLong(), r.get(2).asString(), r.get(3));

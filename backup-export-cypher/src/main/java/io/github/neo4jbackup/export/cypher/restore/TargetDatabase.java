@@ -1,5 +1,6 @@
 package io.github.neo4jbackup.export.cypher.restore;
 
+import io.github.neo4jbackup.export.cypher.CypherLanguage;
 import io.github.neo4jbackup.core.RestoreFailedException;
 import io.github.neo4jbackup.core.spi.GraphCounts;
 import io.github.neo4jbackup.export.cypher.CypherNames;
@@ -103,8 +104,8 @@ public final class TargetDatabase {
     }
 
     private static long[] totals(TransactionContext tx) {
-        long nodes = tx.run("MATCH (n) RETURN count(n) AS c").single().get("c").asLong();
-        long relationships = tx.run("MATCH ()-[r]->() RETURN count(r) AS c").single().get("c").asLong();
+        long nodes = tx.run(CypherLanguage.PREFIX + "MATCH (n) RETURN count(n) AS c").single().get("c").asLong();
+        long relationships = tx.run(CypherLanguage.PREFIX + "MATCH ()-[r]->() RETURN count(r) AS c").single().get("c").asLong();
         return new long[] {nodes, relationships};
     }
 
@@ -126,19 +127,19 @@ public final class TargetDatabase {
             return session.executeRead(tx -> {
                 long[] totals = totals(tx);
                 Map<String, Long> labels = new LinkedHashMap<>();
-                List<String> labelNames = tx.run("CALL db.labels() YIELD label RETURN label").list(r -> r.get(0).asString());
+                List<String> labelNames = tx.run(CypherLanguage.PREFIX + "CALL db.labels() YIELD label RETURN label").list(r -> r.get(0).asString());
                 for (String label : labelNames) {
-                    long c = tx.run("MATCH (n:" + CypherNames.quote(label) + ") RETURN count(n) AS c").single()
+                    long c = tx.run(CypherLanguage.PREFIX + "MATCH (n:" + CypherNames.quote(label) + ") RETURN count(n) AS c").single()
                             .get("c").asLong();
                     if (c > 0) {
                         labels.put(label, c);
                     }
                 }
                 Map<String, Long> types = new LinkedHashMap<>();
-                List<String> typeNames = tx.run("CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType")
+                List<String> typeNames = tx.run(CypherLanguage.PREFIX + "CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType")
                         .list(r -> r.get(0).asString());
                 for (String type : typeNames) {
-                    long c = tx.run("MATCH ()-[r:" + CypherNames.quote(type) + "]->() RETURN count(r) AS c").single()
+                    long c = tx.run(CypherLanguage.PREFIX + "MATCH ()-[r:" + CypherNames.quote(type) + "]->() RETURN count(r) AS c").single()
                             .get("c").asLong();
                     if (c > 0) {
                         types.put(type, c);
@@ -174,14 +175,14 @@ public final class TargetDatabase {
                     .withDefaultAccessMode(AccessMode.WRITE).build())) {
                 DatabaseSchema schema = SchemaReader.read(session, database);
                 for (ConstraintDefinition c : schema.constraints()) {
-                    session.run(c.dropCypher()).consume();
+                    session.run(CypherLanguage.pin(c.dropCypher())).consume();
                 }
                 for (IndexDefinition i : schema.userIndexes()) {
-                    session.run(i.dropCypher()).consume();
+                    session.run(CypherLanguage.pin(i.dropCypher())).consume();
                 }
-                session.run("MATCH ()-[r]->() CALL { WITH r DELETE r } IN TRANSACTIONS OF " + batchSize + " ROWS")
+                session.run(CypherLanguage.PREFIX + "MATCH ()-[r]->() CALL { WITH r DELETE r } IN TRANSACTIONS OF " + batchSize + " ROWS")
                         .consume();
-                session.run("MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF " + batchSize + " ROWS")
+                session.run(CypherLanguage.PREFIX + "MATCH (n) CALL { WITH n DETACH DELETE n } IN TRANSACTIONS OF " + batchSize + " ROWS")
                         .consume();
             }
             return before;

@@ -1,5 +1,6 @@
 package io.github.neo4jbackup.export.cypher.schema;
 
+import io.github.neo4jbackup.export.cypher.CypherLanguage;
 import io.github.neo4jbackup.core.SourceFailedException;
 import org.neo4j.driver.AccessMode;
 import org.neo4j.driver.Driver;
@@ -63,8 +64,8 @@ public final class SchemaReader {
      */
     public static DatabaseSchema read(QueryRunner runner, String database) {
         Objects.requireNonNull(runner, "runner");
-        List<Record> indexRows = runner.run("SHOW INDEXES YIELD *").list();
-        List<Record> constraintRows = runner.run("SHOW CONSTRAINTS YIELD *").list();
+        List<Record> indexRows = runner.run(CypherLanguage.PREFIX + "SHOW INDEXES YIELD *").list();
+        List<Record> constraintRows = runner.run(CypherLanguage.PREFIX + "SHOW CONSTRAINTS YIELD *").list();
 
         Map<String, Record> ownedIndexes = new HashMap<>();
         List<IndexDefinition> indexes = new ArrayList<>();

@@ -1,5 +1,6 @@
 package io.github.neo4jbackup.export.cypher.schema;
 
+import io.github.neo4jbackup.export.cypher.CypherLanguage;
 import io.github.neo4jbackup.core.RestoreFailedException;
 import org.neo4j.driver.AccessMode;
 import org.neo4j.driver.Driver;
@@ -114,7 +115,7 @@ public final class SchemaWriter {
                     continue;
                 }
                 try {
-                    ResultSummary summary = session.run(ddl).consume();
+                    ResultSummary summary = session.run(CypherLanguage.pin(ddl)).consume();
                     if (!isLookup(ddl)) {
                         for (Notification n : summary.notifications()) {
                             if (n.code() != null && n.code().endsWith("IndexOrConstraintAlreadyExists")) {
@@ -162,11 +163,11 @@ public final class SchemaWriter {
         long seconds = Math.max(1, (timeout.toMillis() + 999) / 1000);
         try (Session session = driver.session(SessionConfig.forDatabase(database))) {
             try {
-                session.run("CALL db.awaitIndexes($seconds)", Values.parameters("seconds", seconds)).consume();
+                session.run(CypherLanguage.PREFIX + "CALL db.awaitIndexes($seconds)", Values.parameters("seconds", seconds)).consume();
             } catch (Neo4jException e) {
                 StringBuilder notOnline = new StringBuilder();
                 try {
-                    session.run("SHOW INDEXES YIELD name, state, populationPercent, failureMessage WHERE state <> 'ONLINE' "
+                    session.run(CypherLanguage.PREFIX + "SHOW INDEXES YIELD name, state, populationPercent, failureMessage WHERE state <> 'ONLINE' "
                             + "RETURN name, state, populationPercent, failureMessage").list().forEach(r -> {
                                 notOnline.append(notOnline.length() == 0 ? "" : "; ").append(r.get("name").asString())
                                         .append(' ').append(r.get("state").asString());

@@ -1,5 +1,6 @@
 package io.github.neo4jbackup.export.cypher.script;
 
+import io.github.neo4jbackup.export.cypher.CypherLanguage;
 import io.github.neo4jbackup.core.DatabaseName;
 import io.github.neo4jbackup.core.IntegrityException;
 import io.github.neo4jbackup.core.InvalidInputException;
@@ -359,15 +360,15 @@ public final class CypherScriptSink implements RestoreSink {
                                 + "The block was rolled back." + partial(), null);
                     }
                     try (Session schema = driver.session(sessionConfig())) {
-                        schema.run(s.text(), parameters, txConfig).consume();
+                        schema.run(CypherLanguage.pin(s.text()), parameters, txConfig).consume();
                     }
                 } else if (inBlock) {
                     if (tx == null) {
                         tx = session.beginTransaction(txConfig);
                     }
-                    tx.run(s.text(), parameters).consume();
+                    tx.run(CypherLanguage.pin(s.text()), parameters).consume();
                 } else {
-                    session.run(s.text(), parameters, txConfig).consume();
+                    session.run(CypherLanguage.pin(s.text()), parameters, txConfig).consume();
                 }
             } catch (Neo4jException e) {
                 boolean hadBlock = tx != null;
@@ -457,7 +458,7 @@ public final class CypherScriptSink implements RestoreSink {
         }
 
         private Value evaluate(String expression, ScriptElement.Command c) {
-            String query = "RETURN " + expression + " AS v";
+            String query = CypherLanguage.PREFIX + "RETURN " + expression + " AS v";
             try {
                 Result result = tx != null ? tx.run(query, parameters) : session.run(query, parameters, txConfig);
                 return result.single().get("v");
