@@ -5,6 +5,7 @@ import io.github.neo4jbackup.core.internal.SafeListener;
 import io.github.neo4jbackup.core.manifest.Manifest;
 import io.github.neo4jbackup.core.operation.BackupReader;
 import io.github.neo4jbackup.core.operation.BackupRun;
+import io.github.neo4jbackup.core.operation.Copier;
 import io.github.neo4jbackup.core.operation.Pruner;
 import io.github.neo4jbackup.core.operation.Restorer;
 import io.github.neo4jbackup.core.operation.Verifier;
@@ -243,6 +244,41 @@ public final class BackupPipeline {
                     + "e.g. RetentionPolicy.builder().keepLast(7).build()");
         }
         return pruner.prune(sourceDatabase(), dryRun);
+    }
+
+    /**
+     * Copies a backup of this pipeline's repository into the repository of another pipeline, as
+     * stored (an encrypted backup stays encrypted; no key is needed), checked while it is read and
+     * read back once written; the destination's manifest is written last and records where the
+     * backup came from. Only the destination's lock is taken. Copying a backup the destination
+     * already holds with the same bytes does nothing. See {@link Copier}.
+     *
+     * @param id          the backup id in this repository
+     * @param destination a pipeline over the destination (its target and key template are used)
+     * @param dryRun      {@code true} to only say what would be done
+     * @return what was done
+     * @throws BackupNotFoundException when this repository has no such backup
+     * @throws InvalidInputException   when the destination holds the id with other bytes (nothing is overwritten)
+     * @throws IntegrityException      when the data does not match its manifest, or the copy reads back differently
+     * @throws LockHeldException       when another run holds the destination's lock
+     * @throws StorageException        when a store failed
+     */
+    public CopyResult copy(String id, BackupPipeline destination, boolean dryRun) {
+        return copy(repository.find(id), destination, dryRun);
+    }
+
+    /**
+     * Copies a backup listed from this pipeline's repository ({@link #list()}, {@link #latest()})
+     * into the repository of another pipeline; see {@link #copy(String, BackupPipeline, boolean)}.
+     *
+     * @param backup      the backup's manifest in this repository
+     * @param destination a pipeline over the destination
+     * @param dryRun      {@code true} to only say what would be done
+     * @return what was done
+     */
+    public CopyResult copy(Manifest backup, BackupPipeline destination, boolean dryRun) {
+        Objects.requireNonNull(destination, "destination");
+        return new Copier(repository, destination.repository, destination.config.clock, true).copy(backup, dryRun);
     }
 
     /**

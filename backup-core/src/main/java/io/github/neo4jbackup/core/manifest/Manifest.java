@@ -28,11 +28,12 @@ import java.util.TreeMap;
  * @param counts        entity counts where the source knew them
  * @param labels        user labels (environment, tier); also usable in key templates
  * @param metadata      free-form user metadata
+ * @param copiedFrom    where this backup was copied from, or {@code null} when it was written here
  */
 public record Manifest(int formatVersion, String id, String database, Instant createdAt, Instant finishedAt,
                        SourceInfo source, String toolVersion, String host, List<TransformerSpec> transformers,
                        StoredObject object, GraphCounts counts, Map<String, String> labels,
-                       Map<String, String> metadata) {
+                       Map<String, String> metadata, CopiedFrom copiedFrom) {
 
     /** The manifest format version this library writes. */
     public static final int FORMAT_VERSION = 1;
@@ -56,6 +57,7 @@ public record Manifest(int formatVersion, String id, String database, Instant cr
      * @param counts        counts
      * @param labels        labels (copied)
      * @param metadata      metadata (copied)
+     * @param copiedFrom    origin of a copy, or {@code null}
      */
     public Manifest {
         Objects.requireNonNull(id, "id");
@@ -70,6 +72,47 @@ public record Manifest(int formatVersion, String id, String database, Instant cr
         metadata = metadata == null ? Map.of() : Collections.unmodifiableMap(new TreeMap<>(metadata));
         toolVersion = toolVersion == null ? "unknown" : toolVersion;
         host = host == null ? "unknown" : host;
+    }
+
+    /**
+     * Creates the manifest of a backup written where it is stored (not a copy).
+     *
+     * @param formatVersion format version
+     * @param id            id
+     * @param database      database
+     * @param createdAt     start time
+     * @param finishedAt    commit time
+     * @param source        source info
+     * @param toolVersion   tool version
+     * @param host          host name
+     * @param transformers  chain (copied)
+     * @param object        data object
+     * @param counts        counts
+     * @param labels        labels (copied)
+     * @param metadata      metadata (copied)
+     */
+    public Manifest(int formatVersion, String id, String database, Instant createdAt, Instant finishedAt,
+                    SourceInfo source, String toolVersion, String host, List<TransformerSpec> transformers,
+                    StoredObject object, GraphCounts counts, Map<String, String> labels,
+                    Map<String, String> metadata) {
+        this(formatVersion, id, database, createdAt, finishedAt, source, toolVersion, host, transformers, object,
+                counts, labels, metadata, null);
+    }
+
+    /**
+     * This manifest as the copy of the backup in another repository records it: the same backup
+     * (id, times, source, chain, sizes and hashes), stored under another key, with its origin.
+     *
+     * @param key  the data key in the other repository
+     * @param from where it was copied from
+     * @return the manifest of the copy
+     */
+    public Manifest asCopy(ObjectKey key, CopiedFrom from) {
+        Objects.requireNonNull(from, "from");
+        StoredObject o = new StoredObject(key, object.rawSize(), object.storedSize(), object.rawSha256(),
+                object.storedSha256());
+        return new Manifest(formatVersion, id, database, createdAt, finishedAt, source, toolVersion, host,
+                transformers, o, counts, labels, metadata, from);
     }
 
     /**
@@ -88,6 +131,29 @@ public record Manifest(int formatVersion, String id, String database, Instant cr
      */
     public Duration duration() {
         return Duration.between(createdAt, finishedAt);
+    }
+
+    /**
+     * Where a copied backup came from.
+     *
+     * @param repository the repository it was copied from, as that repository describes itself
+     *                   (e.g. {@code s3://bucket/prefix}; never credentials)
+     * @param key        its data key there
+     * @param copiedAt   when the copy was committed
+     */
+    public record CopiedFrom(String repository, String key, Instant copiedAt) {
+        /**
+         * Creates the record.
+         *
+         * @param repository source repository
+         * @param key        data key there
+         * @param copiedAt   copy time
+         */
+        public CopiedFrom {
+            Objects.requireNonNull(repository, "repository");
+            Objects.requireNonNull(key, "key");
+            Objects.requireNonNull(copiedAt, "copiedAt");
+        }
     }
 
     /**
