@@ -65,6 +65,21 @@ final class Json {
         return o;
     }
 
+    static ObjectNode copy(io.github.neo4jbackup.core.CopyResult r) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("id", r.id());
+        o.put("database", r.manifest().database());
+        o.put("outcome", r.outcome().name());
+        o.put("sourceKey", r.sourceKey().value());
+        o.put("to", r.destination());
+        o.put("destinationKey", r.destinationKey().value());
+        o.put("storedSize", r.manifest().object().storedSize());
+        o.put("storedSha256", r.manifest().object().storedSha256());
+        o.put("bytesCopied", r.bytesCopied());
+        o.put("durationMillis", millis(r.duration()));
+        return o;
+    }
+
     static ObjectNode list(String repository, List<Manifest> manifests, Staleness.Report staleness) {
         ObjectNode o = MAPPER.createObjectNode();
         o.put("repository", repository);
