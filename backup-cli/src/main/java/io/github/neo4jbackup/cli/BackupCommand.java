@@ -79,6 +79,9 @@ final class BackupCommand extends AbstractCommand {
     @Option(names = "--json", description = "Print the backup result as one JSON document on stdout.")
     boolean json;
 
+    @picocli.CommandLine.Mixin
+    CopyTargets copyTargets;
+
     @Override
     boolean json() {
         return json;
@@ -124,8 +127,20 @@ final class BackupCommand extends AbstractCommand {
                     + p.deleted().size() + (p.deleted().isEmpty() ? "" : " (" + String.join(", ",
                     p.deleted().stream().map(d -> d.id()).toList()) + ")")));
             result.pruneFailureMessage().ifPresent(m -> say("Warning: the backup is stored, but retention failed: " + m));
+            CopyTargets.Outcome copies = copyTargets.any()
+                    ? copyTargets.copy(result.manifest(), pipeline, res, s3, layout.keyTemplate, this::say) : null;
             if (json) {
-                printJson(Json.backup(result));
+                com.fasterxml.jackson.databind.node.ObjectNode doc = Json.backup(result);
+                if (copies != null) {
+                    doc.set("copies", copies.json());
+                }
+                printJson(doc);
+            }
+            if (copies != null && !copies.ok()) {
+                say("The backup " + result.id() + " is stored in " + target.describe() + "; " + copies.failures().size()
+                        + " of " + copyTargets.targets.size() + " copies failed (see above): run `neo4j-backup copy`"
+                        + " for them once the cause is fixed");
+                return ExitCodes.FAILED;
             }
             return ExitCodes.OK;
         }

@@ -270,6 +270,50 @@ class CopyCommandTest {
         assertThat(sha256(Files.readAllBytes(raw))).isEqualTo(rawSha);
     }
 
+    @Test
+    void backupCopiesToEveryTargetAndAFailedCopyExits1WithThePrimaryIntact() throws Exception {
+        smallGraph();
+        Path primary = dir.resolve("primary");
+        Path second = dir.resolve("second");
+        String bucket = s3.newBucket("copy-to");
+        String offsite = "s3://" + bucket + "/offsite";
+
+        CliRun both = run("backup", "--engine", "driver", "--to", primary.toString(), "--copy-to", second.toString(),
+                "--copy-to", offsite, "--copy-s3-endpoint", s3.endpoint().toString(), "--copy-s3-path-style", "--json");
+        assertThat(both.exitCode()).as(both.toString()).isZero();
+        JsonNode copies = both.json().get("copies");
+        assertThat(copies).hasSize(2);
+        assertThat(copies.get(0).get("outcome").asText()).isEqualTo("COPIED");
+        assertThat(copies.get(1).get("outcome").asText()).isEqualTo("COPIED");
+        String dataKey = both.json().get("dataKey").asText();
+        assertThat(Files.readAllBytes(second.resolve(dataKey))).isEqualTo(Files.readAllBytes(primary.resolve(dataKey)));
+        assertThat(s3.allKeys(bucket)).contains("offsite/" + dataKey, "offsite/" + dataKey + Manifest.KEY_SUFFIX);
+
+        Thread.sleep(1100); // backup ids have second precision
+        int closedPort;
+        try (java.net.ServerSocket socket = new java.net.ServerSocket(0)) {
+            closedPort = socket.getLocalPort();
+        }
+        CliRun oneDown = run("backup", "--engine", "driver", "--to", primary.toString(), "--copy-to",
+                second.toString(), "--copy-to", offsite, "--copy-s3-endpoint", "http://127.0.0.1:" + closedPort,
+                "--copy-s3-path-style", "--json");
+        assertThat(oneDown.exitCode()).as(oneDown.toString()).isEqualTo(ExitCodes.FAILED);
+        JsonNode result = oneDown.json();
+        String id = result.get("id").asText();
+        assertThat(result.get("copies").get(0).get("outcome").asText()).isEqualTo("COPIED");
+        assertThat(result.get("copies").get(1).get("outcome").asText()).isEqualTo("FAILED");
+        assertThat(result.get("copies").get(1).get("to").asText()).isEqualTo(offsite);
+        assertThat(oneDown.err()).contains("COPY FAILED").contains(offsite).contains(id)
+                .contains("is stored in");
+
+        CliRun primaryList = run("list", "--from", primary.toString(), "--json");
+        assertThat(primaryList.json().get("backups").get(0).get("id").asText()).isEqualTo(id);
+        CliRun deep = run("verify", "--from", primary.toString(), "--id", id, "--deep");
+        assertThat(deep.exitCode()).as(deep.toString()).isZero();
+        assertThat(run("list", "--from", second.toString(), "--json").json().get("count").asInt()).isEqualTo(2);
+        assertThat(s3.allKeys(bucket)).noneMatch(k -> k.contains(id));
+    }
+
     static void smallGraph() {
         server.clear();
         try (Session session = server.driver().session()) {
