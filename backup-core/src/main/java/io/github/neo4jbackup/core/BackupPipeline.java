@@ -6,6 +6,7 @@ import io.github.neo4jbackup.core.manifest.Manifest;
 import io.github.neo4jbackup.core.operation.BackupReader;
 import io.github.neo4jbackup.core.operation.BackupRun;
 import io.github.neo4jbackup.core.operation.Copier;
+import io.github.neo4jbackup.core.operation.Importer;
 import io.github.neo4jbackup.core.operation.Pruner;
 import io.github.neo4jbackup.core.operation.Restorer;
 import io.github.neo4jbackup.core.operation.Verifier;
@@ -52,7 +53,9 @@ import java.util.TreeMap;
  * <p>This class is a facade: it holds the configuration and wires the operations, each of which
  * lives in its own class in {@link io.github.neo4jbackup.core.operation} ({@link BackupRun},
  * {@link Verifier}, {@link Restorer}, {@link Pruner}) and works through the
- * {@link Repository} (the layout on the target, the commit protocol, the locks).
+ * {@link Repository} (the layout on the target, the commit protocol, the locks). The file is longer
+ * than most because every public method and builder option carries its full Javadoc; the logic
+ * lives in the operations.
  */
 public final class BackupPipeline {
 
@@ -74,6 +77,7 @@ public final class BackupPipeline {
     private final Verifier verifier;
     private final Restorer restorer;
     private final Pruner pruner;
+    private final Importer importer;
 
     private BackupPipeline(Builder b) {
         this.config = b.copy();
@@ -88,9 +92,10 @@ public final class BackupPipeline {
         this.restorer = new Restorer(repository, reader, verifier, listener);
         this.pruner = config.retention == null ? null
                 : new Pruner(repository, config.retention, config.orphanGracePeriod, config.clock, listener);
-        this.backupRun = new BackupRun(new BackupRun.Settings(config.source, config.transformers, config.recompress,
-                config.hook, config.labels, config.metadata, config.verifyAfterBackup, config.host),
-                repository, verifier, pruner, listener, config.clock);
+        BackupRun.Settings settings = new BackupRun.Settings(config.source, config.transformers, config.recompress,
+                config.hook, config.labels, config.metadata, config.verifyAfterBackup, config.host);
+        this.backupRun = new BackupRun(settings, repository, verifier, pruner, listener, config.clock);
+        this.importer = new Importer(settings, repository, verifier, config.clock);
     }
 
     /**
@@ -244,6 +249,27 @@ public final class BackupPipeline {
                     + "e.g. RetentionPolicy.builder().keepLast(7).build()");
         }
         return pruner.prune(sourceDatabase(), dryRun);
+    }
+
+    /**
+     * Adopts an existing {@code neo4j-admin} dump or Cypher script (APOC export) as a backup of this
+     * repository, with a full manifest: the format is told from the file's header, the bytes go
+     * through this pipeline's transformers (compression is skipped for an already compressed dump)
+     * and are hashed while they are stored, the manifest is written last. The configured source is
+     * not used; labels and metadata are. Retention is not applied. See {@link Importer}.
+     *
+     * @param file     the file
+     * @param database the database it holds
+     * @param takenAt  when it was taken (its {@code createdAt} and id), or {@code null} for the file's
+     *                 last-modified time
+     * @return the result
+     * @throws InvalidInputException when the file is neither a dump nor a script (nothing is written),
+     *                               or the repository already has a backup with its id
+     * @throws LockHeldException     when another run holds the database's lock
+     * @throws StorageException      when the store failed
+     */
+    public BackupResult importFile(java.nio.file.Path file, String database, java.time.Instant takenAt) {
+        return importer.importFile(file, database, takenAt);
     }
 
     /**
