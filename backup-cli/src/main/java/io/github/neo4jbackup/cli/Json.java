@@ -59,6 +59,7 @@ final class Json {
         o.put("storedSha256", r.storedSha256());
         o.put("durationMillis", r.duration().toMillis());
         o.set("counts", counts(r.counts()));
+        o.put("suspect", r.manifest().isSuspect());
         o.set("prune", r.pruneResult().map(Json::prune).orElse(null));
         o.put("pruneFailure", r.pruneFailureMessage().orElse(null));
         o.set("manifest", manifest(r.manifest()));

@@ -149,6 +149,27 @@ final class Options {
         @Option(names = "--keep-monthly", paramLabel = "N", description = "Keep the newest backup of each of the last N months.")
         Integer keepMonthly;
 
+        @Option(names = "--keep-yearly", paramLabel = "N", description = "Keep the newest backup of each of the last N years.")
+        Integer keepYearly;
+
+        @Option(names = "--keep-safety", paramLabel = "N", defaultValue = "3",
+                description = "Keep the N newest safety backups (taken before restores) of each database, apart from the"
+                        + " other keep options (default: ${DEFAULT-VALUE}).")
+        int keepSafety;
+
+        @Option(names = "--include-safety",
+                description = "Let the keep options treat safety backups like any other backup (instead of --keep-safety).")
+        boolean includeSafety;
+
+        /** Applies the safety-backup options to a pipeline. */
+        BackupPipeline.Builder applySafety(BackupPipeline.Builder builder) {
+            try {
+                return builder.safetyRetention(keepSafety, includeSafety);
+            } catch (InvalidInputException e) {
+                throw CliException.usage("--keep-safety: " + e.getMessage(), e);
+            }
+        }
+
         /**
          * The policy, or {@code null} when no option (and no BACKUP_RETENTION_DAYS) is set.
          */
@@ -176,6 +197,9 @@ final class Options {
                 }
                 if (keepMonthly != null) {
                     b.keepMonthly(keepMonthly);
+                }
+                if (keepYearly != null) {
+                    b.keepYearly(keepYearly);
                 }
             } catch (InvalidInputException e) {
                 throw CliException.usage("Invalid retention option: " + e.getMessage(), e);

@@ -45,6 +45,14 @@ final class RestoreCommand extends AbstractCommand {
     @ArgGroup(exclusive = true, multiplicity = "1")
     BackupSelection selection;
 
+    @Option(names = "--include-suspect",
+            description = "Let --latest pick a backup a shrink guard marked suspect (skipped by default).")
+    boolean includeSuspect;
+
+    @Option(names = "--include-safety",
+            description = "Let --latest pick a safety backup taken before an earlier restore (skipped by default).")
+    boolean includeSafety;
+
     @Option(names = "--uri", paramLabel = "URI", description = "Neo4j Bolt URI to restore into (default: NEO4J_URI).")
     String uri;
 
@@ -102,7 +110,7 @@ final class RestoreCommand extends AbstractCommand {
         try (Resources res = new Resources(ctx())) {
             StorageTarget target = res.target(from, "--from", s3, false);
             BackupPipeline pipeline = decryption.apply(pipeline(target), ctx().env()).build();
-            Manifest manifest = selection.resolve(pipeline);
+            Manifest manifest = selection.resolve(pipeline, includeSuspect, includeSafety);
             Engine e = engine != null ? engine : Engine.forSourceType(manifest.source().type(), manifest.id());
             String db = database(database, manifest.database());
             if (e.usesDriver() && admin.any()) {

@@ -91,10 +91,12 @@ public final class BackupPipeline {
         this.verifier = new Verifier(repository, reader, listener);
         this.restorer = new Restorer(repository, reader, verifier, listener);
         this.pruner = config.retention == null ? null
-                : new Pruner(repository, config.retention, config.orphanGracePeriod, config.clock, listener);
+                : new Pruner(repository, config.retention, config.orphanGracePeriod, config.clock, listener,
+                config.safetyRetention);
         BackupRun.Settings settings = new BackupRun.Settings(config.source, config.transformers, config.recompress,
                 config.hook, config.labels, config.metadata, config.verifyAfterBackup, config.host);
-        this.backupRun = new BackupRun(settings, repository, verifier, pruner, listener, config.clock);
+        this.backupRun = new BackupRun(settings, repository, verifier, pruner, listener, config.clock,
+                config.shrinkGuard);
         this.importer = new Importer(settings, repository, verifier, config.clock);
     }
 
@@ -130,6 +132,19 @@ public final class BackupPipeline {
      */
     public BackupResult backup() {
         return backupRun.run();
+    }
+
+    /**
+     * Runs the safety backup taken of the current database before a restore replaces it: an
+     * ordinary {@link #backup()} whose manifest says it is a safety backup and which backup's
+     * restore it protects, so that {@code restore --latest}, staleness checks and retention keep it
+     * apart (see {@link Manifest#isSafety()}).
+     *
+     * @param restoredId the id of the backup about to be restored
+     * @return the result
+     */
+    public BackupResult safetyBackup(String restoredId) {
+        return backupRun.run(Objects.requireNonNull(restoredId, "restoredId"));
     }
 
     /**
@@ -392,6 +407,9 @@ public final class BackupPipeline {
         private String host;
         private BackupHook hook;
         private boolean recompress;
+        private Pruner.SafetyRetention safetyRetention = Pruner.SafetyRetention.DEFAULT;
+        private io.github.neo4jbackup.core.operation.ShrinkGuard shrinkGuard =
+                io.github.neo4jbackup.core.operation.ShrinkGuard.NONE;
 
         private Builder() {
         }
@@ -414,6 +432,8 @@ public final class BackupPipeline {
             b.host = host;
             b.hook = hook;
             b.recompress = recompress;
+            b.shrinkGuard = shrinkGuard;
+            b.safetyRetention = safetyRetention;
             return b;
         }
 
@@ -614,6 +634,33 @@ public final class BackupPipeline {
          */
         public Builder verifyAfterBackup(VerifyLevel value) {
             this.verifyAfterBackup = Objects.requireNonNull(value, "verifyAfterBackup");
+            return this;
+        }
+
+        /**
+         * How retention treats safety backups (taken before restores): by default the 3 newest of
+         * each database are kept apart from the rules and older ones are deleted.
+         *
+         * @param keep          how many safety backups of a database to keep
+         * @param includeSafety {@code true} to let the rules treat them like any other backup instead
+         * @return this builder
+         * @throws InvalidInputException when {@code keep} is negative
+         */
+        public Builder safetyRetention(int keep, boolean includeSafety) {
+            this.safetyRetention = new Pruner.SafetyRetention(keep, includeSafety);
+            return this;
+        }
+
+        /**
+         * Guards against backing up a wiped or truncated graph: a new backup that fails the guard
+         * is still committed, but its manifest is marked suspect with the reasons and retention is
+         * not applied in that run (see {@link io.github.neo4jbackup.core.operation.ShrinkGuard}).
+         *
+         * @param value the guard ({@link io.github.neo4jbackup.core.operation.ShrinkGuard#NONE} by default)
+         * @return this builder
+         */
+        public Builder shrinkGuard(io.github.neo4jbackup.core.operation.ShrinkGuard value) {
+            this.shrinkGuard = Objects.requireNonNull(value, "shrinkGuard");
             return this;
         }
 
