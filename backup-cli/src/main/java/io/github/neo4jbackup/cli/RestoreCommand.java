@@ -134,6 +134,12 @@ final class RestoreCommand extends AbstractCommand {
             String safetyTo = safety == null ? null : safety.to;
             boolean takeSafety = safety == null ? destructive : !safety.none;
             confirm(manifest, where, destructive, takeSafety);
+            // admin engine with a safety dump: stop once, dump, load, start once
+            io.github.neo4jbackup.core.hook.OfflineWindow window = hook != null && takeSafety
+                    ? io.github.neo4jbackup.core.hook.OfflineWindow.around(hook, 2) : null;
+            if (window != null) {
+                hook = window.step();
+            }
 
             RestoreSink sink;
             try {
@@ -183,6 +189,10 @@ final class RestoreCommand extends AbstractCommand {
                     throw CliException.usage(ex.getMessage() + " (pass --wipe to replace the current contents)", ex);
                 }
                 throw ex;
+            } finally {
+                if (window != null) {
+                    window.close(); // starts the database if a failure left it stopped
+                }
             }
             say("Restored backup " + manifest.id() + ": " + ProgressListener.bytes(result.rawBytes()) + " in "
                     + result.duration().toMillis() + " ms"
