@@ -68,7 +68,8 @@ class ImportRealDumpTest {
         }
         Path nodes = Files.writeString(work.resolve("people.csv"), people, StandardCharsets.UTF_8);
         Path rels = Files.writeString(work.resolve("knows.csv"), knows, StandardCharsets.UTF_8);
-        admin(a, "database", "import", "full", "neo4j", "--nodes=Person=" + nodes, "--relationships=KNOWS=" + rels);
+        admin(a, "database", "import", "full", "neo4j", "--nodes=Person=" + nodes, "--relationships=KNOWS=" + rels,
+                "--report-file=" + work.resolve("import.report"));
         Path dumps = Files.createDirectories(work.resolve("dumps"));
         admin(a, "database", "dump", "neo4j", "--to-path=" + dumps);
         dump = dumps.resolve("neo4j.dump");
