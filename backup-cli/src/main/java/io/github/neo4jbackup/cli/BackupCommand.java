@@ -107,6 +107,18 @@ final class BackupCommand extends AbstractCommand {
     @Option(names = "--json", description = "Print the backup result as one JSON document on stdout.")
     boolean json;
 
+    @picocli.CommandLine.Mixin
+    CopyTargets copyTargets;
+
+    @Option(names = "--expect-nonempty", paramLabel = "LABEL",
+            description = "Mark the backup suspect (exit 3, no retention) when this label has no nodes (repeatable).")
+    List<String> expectNonEmpty = List.of();
+
+    @Option(names = "--max-shrink", paramLabel = "PCT",
+            description = "Mark the backup suspect (exit 3, no retention) when the node or relationship total, a label"
+                    + " or a type shrank by more than PCT percent (50 or 50%) since the previous good backup.")
+    String maxShrink;
+
     @Override
     boolean json() {
         return json;
@@ -132,7 +144,8 @@ final class BackupCommand extends AbstractCommand {
         try (Resources res = new Resources(ctx())) {
             StorageTarget target = res.target(to, "--to", s3, true);
             BackupSource source = source(res, db);
-            BackupPipeline.Builder b = pipeline(target).source(source).retention(policy);
+            BackupPipeline.Builder b = pipeline(target).source(source).retention(policy).shrinkGuard(shrinkGuard());
+            retention.applySafety(b);
             compression().ifPresent(b::transform);
             Options.ageEncryption(ctx().env(), ageRecipients, agePassphraseEnv).ifPresent(b::transform);
             labelMap.forEach(b::label);
@@ -159,10 +172,37 @@ final class BackupCommand extends AbstractCommand {
                     + p.deleted().size() + (p.deleted().isEmpty() ? "" : " (" + String.join(", ",
                     p.deleted().stream().map(d -> d.id()).toList()) + ")")));
             result.pruneFailureMessage().ifPresent(m -> say("Warning: the backup is stored, but retention failed: " + m));
+            CopyTargets.Outcome copies = copyTargets.any()
+                    ? copyTargets.copy(result.manifest(), pipeline, res, s3, layout.keyTemplate, this::say) : null;
             if (json) {
-                printJson(Json.backup(result));
+                com.fasterxml.jackson.databind.node.ObjectNode doc = Json.backup(result);
+                if (copies != null) {
+                    doc.set("copies", copies.json());
+                }
+                printJson(doc);
+            }
+            if (result.manifest().isSuspect()) {
+                say("SUSPECT: backup " + result.id() + " is stored but marked suspect, and retention was not applied: "
+                        + String.join("; ", result.manifest().suspect()) + ". Check the database; restore --latest and"
+                        + " list --max-age skip it unless --include-suspect");
+                return ExitCodes.VERIFICATION;
+            }
+            if (copies != null && !copies.ok()) {
+                say("The backup " + result.id() + " is stored in " + target.describe() + "; " + copies.failures().size()
+                        + " of " + copyTargets.targets.size() + " copies failed (see above): run `neo4j-backup copy`"
+                        + " for them once the cause is fixed");
+                return ExitCodes.FAILED;
             }
             return ExitCodes.OK;
+        }
+    }
+
+    private io.github.neo4jbackup.core.operation.ShrinkGuard shrinkGuard() {
+        try {
+            Double pct = maxShrink == null ? null : io.github.neo4jbackup.core.operation.ShrinkGuard.parsePercent(maxShrink);
+            return new io.github.neo4jbackup.core.operation.ShrinkGuard(java.util.Set.copyOf(expectNonEmpty), pct);
+        } catch (InvalidInputException e) {
+            throw CliException.usage("--max-shrink: " + e.getMessage(), e);
         }
     }
 

@@ -59,9 +59,25 @@ final class Json {
         o.put("storedSha256", r.storedSha256());
         o.put("durationMillis", r.duration().toMillis());
         o.set("counts", counts(r.counts()));
+        o.put("suspect", r.manifest().isSuspect());
         o.set("prune", r.pruneResult().map(Json::prune).orElse(null));
         o.put("pruneFailure", r.pruneFailureMessage().orElse(null));
         o.set("manifest", manifest(r.manifest()));
+        return o;
+    }
+
+    static ObjectNode copy(io.github.neo4jbackup.core.CopyResult r) {
+        ObjectNode o = MAPPER.createObjectNode();
+        o.put("id", r.id());
+        o.put("database", r.manifest().database());
+        o.put("outcome", r.outcome().name());
+        o.put("sourceKey", r.sourceKey().value());
+        o.put("to", r.destination());
+        o.put("destinationKey", r.destinationKey().value());
+        o.put("storedSize", r.manifest().object().storedSize());
+        o.put("storedSha256", r.manifest().object().storedSha256());
+        o.put("bytesCopied", r.bytesCopied());
+        o.put("durationMillis", millis(r.duration()));
         return o;
     }
 

@@ -35,6 +35,14 @@ final class ListCommand extends AbstractCommand {
             description = "Exit 3 when the newest backup stores fewer bytes than this.")
     Long minSize;
 
+    @Option(names = "--include-suspect",
+            description = "Let the --max-age/--min-size check count backups a shrink guard marked suspect.")
+    boolean includeSuspect;
+
+    @Option(names = "--include-safety",
+            description = "Let the --max-age/--min-size check count safety backups taken before restores.")
+    boolean includeSafety;
+
     @Option(names = "--json", description = "Print the list as one JSON document on stdout.")
     boolean json;
 
@@ -53,7 +61,8 @@ final class ListCommand extends AbstractCommand {
             if (minSize != null && minSize < 0) {
                 throw CliException.usage("--min-size must not be negative");
             }
-            check = (age == null ? Staleness.anyAge() : Staleness.maxAge(age)).withMinSize(minSize == null ? 0 : minSize);
+            check = (age == null ? Staleness.anyAge() : Staleness.maxAge(age)).withMinSize(minSize == null ? 0 : minSize)
+                    .includeSuspect(includeSuspect).includeSafety(includeSafety);
         }
         try (Resources res = new Resources(ctx())) {
             StorageTarget target = res.target(from, "--from", s3, false);
@@ -67,7 +76,9 @@ final class ListCommand extends AbstractCommand {
                 for (Manifest m : manifests) {
                     say(String.format("%-40s %-12s %-14s %-22s %12s  %s", m.id(), m.database(), m.source().type(),
                             m.finishedAt(), ProgressListener.bytes(m.object().storedSize()),
-                            m.counts().known() ? m.counts().nodes() + "/" + m.counts().relationships() : "-"));
+                            (m.counts().known() ? m.counts().nodes() + "/" + m.counts().relationships() : "-")
+                                    + (m.isSafety() ? "  SAFETY (before restoring " + m.safetyFor() + ")" : "")
+                                    + (m.isSuspect() ? "  SUSPECT: " + String.join("; ", m.suspect()) : "")));
                 }
             }
             Staleness.Report report = check == null ? null : check.check(manifests, clock.instant());

@@ -16,7 +16,8 @@ import java.util.concurrent.Callable;
                 "3 verification failed (or a stale/too small newest backup), 4 repository locked.",
                 "See docs/cli.md."},
         subcommands = {BackupCommand.class, ListCommand.class, VerifyCommand.class, RestoreCommand.class,
-                PruneCommand.class, UnlockCommand.class, CommandLine.HelpCommand.class})
+                PruneCommand.class, UnlockCommand.class, CopyCommand.class, ImportCommand.class,
+                CommandLine.HelpCommand.class})
 public final class NeoBackupCommand implements Callable<Integer> {
 
     private final CliContext ctx;
@@ -49,7 +50,8 @@ public final class NeoBackupCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "Missing command: use one of backup, list, verify, restore, prune, unlock (neo4j-backup help <command>)");
+                "Missing command: use one of backup, list, verify, restore, prune, unlock, copy, import "
+                + "(neo4j-backup help <command>)");
     }
 
     /** Prints the tool's version. */

@@ -65,6 +65,62 @@ final class Options {
         @Option(names = "--s3-sse", paramLabel = "aes256|kms[:KEYID]",
                 description = "Server-side encryption of stored objects.")
         String sse;
+
+        @Option(names = "--s3-access-key-env", paramLabel = "VAR",
+                description = "Read the access key id from this environment variable, with --s3-secret-key-env "
+                        + "(default: the AWS default chain: AWS_ACCESS_KEY_ID/AWS_SECRET_ACCESS_KEY, profile, role).")
+        String accessKeyEnv;
+
+        @Option(names = "--s3-secret-key-env", paramLabel = "VAR",
+                description = "Read the secret access key from this environment variable, with --s3-access-key-env.")
+        String secretKeyEnv;
+
+        /** How the flags of these settings start, for messages. */
+        String flagPrefix = "--s3-";
+    }
+
+    /**
+     * Settings of an {@code s3://} destination that is not the command's main repository (copy
+     * {@code --to}, backup {@code --copy-to}), so that source and destination can be different
+     * stores with different credentials.
+     */
+    static final class DestinationS3 {
+        @Option(names = "--to-s3-endpoint", paramLabel = "URL",
+                description = "Endpoint of the destination's S3-compatible store; default: AWS.")
+        String endpoint;
+
+        @Option(names = "--to-s3-region", paramLabel = "REGION",
+                description = "Region of the destination (default: AWS_REGION; us-east-1 with --to-s3-endpoint).")
+        String region;
+
+        @Option(names = "--to-s3-path-style", description = "Path-style requests to the destination.")
+        boolean pathStyle;
+
+        @Option(names = "--to-s3-sse", paramLabel = "aes256|kms[:KEYID]",
+                description = "Server-side encryption of the objects written to the destination.")
+        String sse;
+
+        @Option(names = "--to-s3-access-key-env", paramLabel = "VAR",
+                description = "Destination access key id from this environment variable, with --to-s3-secret-key-env "
+                        + "(default: the AWS default chain).")
+        String accessKeyEnv;
+
+        @Option(names = "--to-s3-secret-key-env", paramLabel = "VAR",
+                description = "Destination secret access key from this environment variable.")
+        String secretKeyEnv;
+
+        /** These settings in the shape the target factory takes, with the flag names messages use. */
+        S3 asS3() {
+            S3 s3 = new S3();
+            s3.endpoint = endpoint;
+            s3.region = region;
+            s3.pathStyle = pathStyle;
+            s3.sse = sse;
+            s3.accessKeyEnv = accessKeyEnv;
+            s3.secretKeyEnv = secretKeyEnv;
+            s3.flagPrefix = "--to-s3-";
+            return s3;
+        }
     }
 
     /** The repository layout on the target. */
@@ -93,6 +149,27 @@ final class Options {
         @Option(names = "--keep-monthly", paramLabel = "N", description = "Keep the newest backup of each of the last N months.")
         Integer keepMonthly;
 
+        @Option(names = "--keep-yearly", paramLabel = "N", description = "Keep the newest backup of each of the last N years.")
+        Integer keepYearly;
+
+        @Option(names = "--keep-safety", paramLabel = "N", defaultValue = "3",
+                description = "Keep the N newest safety backups (taken before restores) of each database, apart from the"
+                        + " other keep options (default: ${DEFAULT-VALUE}).")
+        int keepSafety;
+
+        @Option(names = "--include-safety",
+                description = "Let the keep options treat safety backups like any other backup (instead of --keep-safety).")
+        boolean includeSafety;
+
+        /** Applies the safety-backup options to a pipeline. */
+        BackupPipeline.Builder applySafety(BackupPipeline.Builder builder) {
+            try {
+                return builder.safetyRetention(keepSafety, includeSafety);
+            } catch (InvalidInputException e) {
+                throw CliException.usage("--keep-safety: " + e.getMessage(), e);
+            }
+        }
+
         /**
          * The policy, or {@code null} when no option (and no BACKUP_RETENTION_DAYS) is set.
          */
@@ -120,6 +197,9 @@ final class Options {
                 }
                 if (keepMonthly != null) {
                     b.keepMonthly(keepMonthly);
+                }
+                if (keepYearly != null) {
+                    b.keepYearly(keepYearly);
                 }
             } catch (InvalidInputException e) {
                 throw CliException.usage("Invalid retention option: " + e.getMessage(), e);

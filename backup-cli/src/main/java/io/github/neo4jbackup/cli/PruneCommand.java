@@ -38,11 +38,11 @@ final class PruneCommand extends AbstractCommand {
         RetentionPolicy policy = retention.policy(ctx());
         if (policy == null) {
             throw CliException.usage("prune needs at least one keep option: --keep-last, --keep-within, --keep-daily,"
-                    + " --keep-weekly or --keep-monthly (or BACKUP_RETENTION_DAYS)");
+                    + " --keep-weekly, --keep-monthly or --keep-yearly (or BACKUP_RETENTION_DAYS)");
         }
         try (Resources res = new Resources(ctx())) {
             StorageTarget target = res.target(from, "--from", s3, false);
-            PruneResult result = pipeline(target).retention(policy).build().prune(dryRun);
+            PruneResult result = retention.applySafety(pipeline(target).retention(policy)).build().prune(dryRun);
             for (PruneResult.Decision d : result.decisions()) {
                 say((d.keep() ? "keep   " : dryRun ? "would delete " : "delete ") + d.id() + "  ("
                         + String.join("; ", d.reasons()) + ")");

@@ -105,6 +105,10 @@ final class Resources implements AutoCloseable {
             prefix = prefix + "/";
         }
         S3Config.Builder config = S3Config.builder().pathStyle(s3.pathStyle).defaultCredentials();
+        if (s3.accessKeyEnv != null || s3.secretKeyEnv != null) {
+            config.credentials(envValue(s3.accessKeyEnv, s3.flagPrefix + "access-key-env"),
+                    io.github.neo4jbackup.core.Secret.of(envValue(s3.secretKeyEnv, s3.flagPrefix + "secret-key-env")));
+        }
         if (s3.endpoint != null) {
             try {
                 URI endpoint = new URI(s3.endpoint);
@@ -113,7 +117,7 @@ final class Resources implements AutoCloseable {
                 }
                 config.endpoint(endpoint);
             } catch (URISyntaxException e) {
-                throw CliException.usage("--s3-endpoint '" + s3.endpoint + "' is not a URL: use e.g. http://127.0.0.1:9000", e);
+                throw CliException.usage(s3.flagPrefix + "endpoint '" + s3.endpoint + "' is not a URL: use e.g. http://127.0.0.1:9000", e);
             }
         }
         String region = s3.region != null ? s3.region
@@ -126,12 +130,12 @@ final class Resources implements AutoCloseable {
             S3Client client = config.build().buildClient();
             owned.push(client);
             target = S3StorageTarget.builder().client(client).bucket(bucket).prefix(prefix)
-                    .encryption(sse(s3.sse)).build();
+                    .encryption(sse(s3.sse, s3.flagPrefix)).build();
         } catch (InvalidInputException e) {
             throw CliException.usage(flag + " '" + spec + "': " + e.getMessage(), e);
         } catch (RuntimeException e) {
             throw CliException.usage(flag + " '" + spec + "': the S3 client could not be configured (" + e.getMessage()
-                    + "): check --s3-endpoint, --s3-region and the AWS credentials (AWS_ACCESS_KEY_ID,"
+                    + "): check " + s3.flagPrefix + "endpoint, " + s3.flagPrefix + "region and the AWS credentials (AWS_ACCESS_KEY_ID,"
                     + " AWS_SECRET_ACCESS_KEY or an AWS profile)", e);
         }
         owned.push(target);
@@ -147,7 +151,19 @@ final class Resources implements AutoCloseable {
         return target;
     }
 
-    private static S3Encryption sse(String value) {
+    /** The value of the environment variable a credentials flag names; both flags are needed. */
+    private String envValue(String variable, String flag) {
+        if (variable == null) {
+            throw CliException.usage(flag + " is missing: give the access key and the secret key variables together");
+        }
+        String value = ctx.env(variable);
+        if (value == null) {
+            throw CliException.usage(flag + " names the environment variable " + variable + ", which is not set");
+        }
+        return value;
+    }
+
+    private static S3Encryption sse(String value, String flagPrefix) {
         if (value == null || value.isBlank() || value.equalsIgnoreCase("none")) {
             return S3Encryption.none();
         }
@@ -161,7 +177,7 @@ final class Resources implements AutoCloseable {
         if (v.regionMatches(true, 0, "kms:", 0, 4) && v.length() > 4) {
             return S3Encryption.kms(v.substring(4));
         }
-        throw CliException.usage("--s3-sse '" + value + "' is not one of aes256, kms or kms:KEYID");
+        throw CliException.usage(flagPrefix + "sse '" + value + "' is not one of aes256, kms or kms:KEYID");
     }
 
     // ---------------------------------------------------------------------------------- neo4j

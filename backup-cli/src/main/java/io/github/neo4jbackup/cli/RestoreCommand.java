@@ -45,6 +45,14 @@ final class RestoreCommand extends AbstractCommand {
     @ArgGroup(exclusive = true, multiplicity = "1")
     BackupSelection selection;
 
+    @Option(names = "--include-suspect",
+            description = "Let --latest pick a backup a shrink guard marked suspect (skipped by default).")
+    boolean includeSuspect;
+
+    @Option(names = "--include-safety",
+            description = "Let --latest pick a safety backup taken before an earlier restore (skipped by default).")
+    boolean includeSafety;
+
     @Option(names = "--uri", paramLabel = "URI", description = "Neo4j Bolt URI to restore into (default: NEO4J_URI).")
     String uri;
 
@@ -102,7 +110,7 @@ final class RestoreCommand extends AbstractCommand {
         try (Resources res = new Resources(ctx())) {
             StorageTarget target = res.target(from, "--from", s3, false);
             BackupPipeline pipeline = decryption.apply(pipeline(target), ctx().env()).build();
-            Manifest manifest = selection.resolve(pipeline);
+            Manifest manifest = selection.resolve(pipeline, includeSuspect, includeSafety);
             Engine e = engine != null ? engine : Engine.forSourceType(manifest.source().type(), manifest.id());
             String db = database(database, manifest.database());
             if (e.usesDriver() && admin.any()) {
@@ -126,6 +134,12 @@ final class RestoreCommand extends AbstractCommand {
             String safetyTo = safety == null ? null : safety.to;
             boolean takeSafety = safety == null ? destructive : !safety.none;
             confirm(manifest, where, destructive, takeSafety);
+            // admin engine with a safety dump: stop once, dump, load, start once
+            io.github.neo4jbackup.core.hook.OfflineWindow window = hook != null && takeSafety
+                    ? io.github.neo4jbackup.core.hook.OfflineWindow.around(hook, 2) : null;
+            if (window != null) {
+                hook = window.step();
+            }
 
             RestoreSink sink;
             try {
@@ -175,6 +189,10 @@ final class RestoreCommand extends AbstractCommand {
                     throw CliException.usage(ex.getMessage() + " (pass --wipe to replace the current contents)", ex);
                 }
                 throw ex;
+            } finally {
+                if (window != null) {
+                    window.close(); // starts the database if a failure left it stopped
+                }
             }
             say("Restored backup " + manifest.id() + ": " + ProgressListener.bytes(result.rawBytes()) + " in "
                     + result.duration().toMillis() + " ms"

@@ -164,17 +164,27 @@ class CliCommandsTest {
         assertThat(r.get("safetyBackupId").asText()).isNotEmpty();
         assertThat(nodes(server)).isEqualTo(before);
 
-        // the safety backup is a second backup in the repository
+        // the safety backup is a second backup in the repository, kept apart: it says whose restore it
+        // protected, restore --latest and the default keep options leave it aside
         CliRun list2 = run("list", "--from", repo, "--json");
         assertThat(list2.json().get("count").asInt()).isEqualTo(2);
+        JsonNode safety = list2.json().get("backups").get(0);
+        assertThat(safety.get("id").asText()).isEqualTo(r.get("safetyBackupId").asText());
+        assertThat(safety.get("kind").asText()).isEqualTo("safety");
+        assertThat(safety.get("protects").asText()).isEqualTo(id);
+        assertThat(list2.err()).contains("SAFETY (before restoring " + id + ")");
+        CliRun staleness = run("list", "--from", repo, "--max-age", "1h", "--json");
+        assertThat(staleness.json().get("staleness").get("newestId").asText()).isEqualTo(id);
+        CliRun apart = run("prune", "--from", repo, "--keep-last", "1", "--dry-run", "--json");
+        assertThat(apart.json().get("deleted")).isEmpty();
 
-        CliRun dry = run("prune", "--from", repo, "--keep-last", "1", "--dry-run", "--json");
+        CliRun dry = run("prune", "--from", repo, "--keep-last", "1", "--include-safety", "--dry-run", "--json");
         assertThat(dry.exitCode()).as(dry.toString()).isZero();
         assertThat(dry.json().get("dryRun").asBoolean()).isTrue();
         assertThat(dry.json().get("deleted")).hasSize(1);
         assertThat(run("list", "--from", repo, "--json").json().get("count").asInt()).isEqualTo(2);
 
-        CliRun prune = run("prune", "--from", repo, "--keep-last", "1", "--json");
+        CliRun prune = run("prune", "--from", repo, "--keep-last", "1", "--include-safety", "--json");
         assertThat(prune.exitCode()).as(prune.toString()).isZero();
         assertThat(prune.json().get("deleted").get(0).get("id").asText()).isEqualTo(id);
         assertThat(run("list", "--from", repo, "--json").json().get("count").asInt()).isEqualTo(1);

@@ -7,6 +7,8 @@ import io.github.neo4jbackup.core.lock.UnlockResult;
 import io.github.neo4jbackup.core.manifest.Manifest;
 import io.github.neo4jbackup.core.operation.BackupReader;
 import io.github.neo4jbackup.core.operation.BackupRun;
+import io.github.neo4jbackup.core.operation.Copier;
+import io.github.neo4jbackup.core.operation.Importer;
 import io.github.neo4jbackup.core.operation.Pruner;
 import io.github.neo4jbackup.core.operation.Restorer;
 import io.github.neo4jbackup.core.operation.Verifier;
@@ -53,7 +55,9 @@ import java.util.TreeMap;
  * <p>This class is a facade: it holds the configuration and wires the operations, each of which
  * lives in its own class in {@link io.github.neo4jbackup.core.operation} ({@link BackupRun},
  * {@link Verifier}, {@link Restorer}, {@link Pruner}) and works through the
- * {@link Repository} (the layout on the target, the commit protocol, the locks).
+ * {@link Repository} (the layout on the target, the commit protocol, the locks). The file is longer
+ * than most because every public method and builder option carries its full Javadoc; the logic
+ * lives in the operations.
  */
 public final class BackupPipeline {
 
@@ -75,6 +79,7 @@ public final class BackupPipeline {
     private final Verifier verifier;
     private final Restorer restorer;
     private final Pruner pruner;
+    private final Importer importer;
 
     private BackupPipeline(Builder b) {
         this.config = b.copy();
@@ -88,10 +93,13 @@ public final class BackupPipeline {
         this.verifier = new Verifier(repository, reader, listener);
         this.restorer = new Restorer(repository, reader, verifier, listener);
         this.pruner = config.retention == null ? null
-                : new Pruner(repository, config.retention, config.orphanGracePeriod, config.clock, listener);
-        this.backupRun = new BackupRun(new BackupRun.Settings(config.source, config.transformers, config.recompress,
-                config.hook, config.labels, config.metadata, config.verifyAfterBackup, config.host, config.onChange),
-                repository, verifier, pruner, listener, config.clock);
+                : new Pruner(repository, config.retention, config.orphanGracePeriod, config.clock, listener,
+                config.safetyRetention);
+        BackupRun.Settings settings = new BackupRun.Settings(config.source, config.transformers, config.recompress,
+                config.hook, config.labels, config.metadata, config.verifyAfterBackup, config.host, config.onChange);
+        this.backupRun = new BackupRun(settings, repository, verifier, pruner, listener, config.clock,
+                config.shrinkGuard);
+        this.importer = new Importer(settings, repository, verifier, config.clock);
     }
 
     /**
@@ -126,6 +134,19 @@ public final class BackupPipeline {
      */
     public BackupResult backup() {
         return backupRun.run();
+    }
+
+    /**
+     * Runs the safety backup taken of the current database before a restore replaces it: an
+     * ordinary {@link #backup()} whose manifest says it is a safety backup and which backup's
+     * restore it protects, so that {@code restore --latest}, staleness checks and retention keep it
+     * apart (see {@link Manifest#isSafety()}).
+     *
+     * @param restoredId the id of the backup about to be restored
+     * @return the result
+     */
+    public BackupResult safetyBackup(String restoredId) {
+        return backupRun.run(Objects.requireNonNull(restoredId, "restoredId"));
     }
 
     /**
@@ -275,6 +296,62 @@ public final class BackupPipeline {
     }
 
     /**
+     * Adopts an existing {@code neo4j-admin} dump or Cypher script (APOC export) as a backup of this
+     * repository, with a full manifest: the format is told from the file's header, the bytes go
+     * through this pipeline's transformers (compression is skipped for an already compressed dump)
+     * and are hashed while they are stored, the manifest is written last. The configured source is
+     * not used; labels and metadata are. Retention is not applied. See {@link Importer}.
+     *
+     * @param file     the file
+     * @param database the database it holds
+     * @param takenAt  when it was taken (its {@code createdAt} and id), or {@code null} for the file's
+     *                 last-modified time
+     * @return the result
+     * @throws InvalidInputException when the file is neither a dump nor a script (nothing is written),
+     *                               or the repository already has a backup with its id
+     * @throws LockHeldException     when another run holds the database's lock
+     * @throws StorageException      when the store failed
+     */
+    public BackupResult importFile(java.nio.file.Path file, String database, java.time.Instant takenAt) {
+        return importer.importFile(file, database, takenAt);
+    }
+
+    /**
+     * Copies a backup of this pipeline's repository into the repository of another pipeline, as
+     * stored (an encrypted backup stays encrypted; no key is needed), checked while it is read and
+     * read back once written; the destination's manifest is written last and records where the
+     * backup came from. Only the destination's lock is taken. Copying a backup the destination
+     * already holds with the same bytes does nothing. See {@link Copier}.
+     *
+     * @param id          the backup id in this repository
+     * @param destination a pipeline over the destination (its target and key template are used)
+     * @param dryRun      {@code true} to only say what would be done
+     * @return what was done
+     * @throws BackupNotFoundException when this repository has no such backup
+     * @throws InvalidInputException   when the destination holds the id with other bytes (nothing is overwritten)
+     * @throws IntegrityException      when the data does not match its manifest, or the copy reads back differently
+     * @throws LockHeldException       when another run holds the destination's lock
+     * @throws StorageException        when a store failed
+     */
+    public CopyResult copy(String id, BackupPipeline destination, boolean dryRun) {
+        return copy(repository.find(id), destination, dryRun);
+    }
+
+    /**
+     * Copies a backup listed from this pipeline's repository ({@link #list()}, {@link #latest()})
+     * into the repository of another pipeline; see {@link #copy(String, BackupPipeline, boolean)}.
+     *
+     * @param backup      the backup's manifest in this repository
+     * @param destination a pipeline over the destination
+     * @param dryRun      {@code true} to only say what would be done
+     * @return what was done
+     */
+    public CopyResult copy(Manifest backup, BackupPipeline destination, boolean dryRun) {
+        Objects.requireNonNull(destination, "destination");
+        return new Copier(repository, destination.repository, destination.config.clock, true).copy(backup, dryRun);
+    }
+
+    /**
      * The configured source, if any.
      *
      * @return the source
@@ -361,6 +438,9 @@ public final class BackupPipeline {
         private BackupHook hook;
         private boolean recompress;
         private ChangePolicy onChange = ChangePolicy.warn();
+        private Pruner.SafetyRetention safetyRetention = Pruner.SafetyRetention.DEFAULT;
+        private io.github.neo4jbackup.core.operation.ShrinkGuard shrinkGuard =
+                io.github.neo4jbackup.core.operation.ShrinkGuard.NONE;
 
         private Builder() {
         }
@@ -397,6 +477,8 @@ public final class BackupPipeline {
             b.hook = hook;
             b.recompress = recompress;
             b.onChange = onChange;
+            b.shrinkGuard = shrinkGuard;
+            b.safetyRetention = safetyRetention;
             return b;
         }
 
@@ -616,6 +698,33 @@ public final class BackupPipeline {
          */
         public Builder verifyAfterBackup(VerifyLevel value) {
             this.verifyAfterBackup = Objects.requireNonNull(value, "verifyAfterBackup");
+            return this;
+        }
+
+        /**
+         * How retention treats safety backups (taken before restores): by default the 3 newest of
+         * each database are kept apart from the rules and older ones are deleted.
+         *
+         * @param keep          how many safety backups of a database to keep
+         * @param includeSafety {@code true} to let the rules treat them like any other backup instead
+         * @return this builder
+         * @throws InvalidInputException when {@code keep} is negative
+         */
+        public Builder safetyRetention(int keep, boolean includeSafety) {
+            this.safetyRetention = new Pruner.SafetyRetention(keep, includeSafety);
+            return this;
+        }
+
+        /**
+         * Guards against backing up a wiped or truncated graph: a new backup that fails the guard
+         * is still committed, but its manifest is marked suspect with the reasons and retention is
+         * not applied in that run (see {@link io.github.neo4jbackup.core.operation.ShrinkGuard}).
+         *
+         * @param value the guard ({@link io.github.neo4jbackup.core.operation.ShrinkGuard#NONE} by default)
+         * @return this builder
+         */
+        public Builder shrinkGuard(io.github.neo4jbackup.core.operation.ShrinkGuard value) {
+            this.shrinkGuard = Objects.requireNonNull(value, "shrinkGuard");
             return this;
         }
 

@@ -30,10 +30,14 @@ public final class Staleness {
 
     private final Duration maxAge;
     private final long minSize;
+    private final boolean includeSuspect;
+    private final boolean includeSafety;
 
-    private Staleness(Duration maxAge, long minSize) {
+    private Staleness(Duration maxAge, long minSize, boolean includeSuspect, boolean includeSafety) {
         this.maxAge = maxAge;
         this.minSize = minSize;
+        this.includeSuspect = includeSuspect;
+        this.includeSafety = includeSafety;
     }
 
     /**
@@ -49,7 +53,7 @@ public final class Staleness {
             throw new InvalidInputException("The maximum backup age must be positive, got "
                     + RetentionPolicy.formatDuration(maxAge));
         }
-        return new Staleness(maxAge, 0);
+        return new Staleness(maxAge, 0, false, false);
     }
 
     /**
@@ -59,7 +63,7 @@ public final class Staleness {
      * @return the check
      */
     public static Staleness anyAge() {
-        return new Staleness(null, 0);
+        return new Staleness(null, 0, false, false);
     }
 
     /**
@@ -73,7 +77,31 @@ public final class Staleness {
         if (bytes < 0) {
             throw new InvalidInputException("The minimum backup size must not be negative, got " + bytes);
         }
-        return new Staleness(maxAge, bytes);
+        return new Staleness(maxAge, bytes, includeSuspect, includeSafety);
+    }
+
+    /**
+     * This check, counting suspect backups too ({@link Manifest#isSuspect()}: a guard found them
+     * shrunk or empty). By default they are skipped, so that a wiped graph's nightly backup does not
+     * make the repository look fresh.
+     *
+     * @param value {@code true} to count suspect backups
+     * @return a new check
+     */
+    public Staleness includeSuspect(boolean value) {
+        return new Staleness(maxAge, minSize, value, includeSafety);
+    }
+
+    /**
+     * This check, counting safety backups too ({@link Manifest#isSafety()}: taken of the current
+     * database just before a restore). By default they are skipped: they are not the scheduled
+     * backups the check is about.
+     *
+     * @param value {@code true} to count safety backups
+     * @return a new check
+     */
+    public Staleness includeSafety(boolean value) {
+        return new Staleness(maxAge, minSize, includeSuspect, value);
     }
 
     /**
@@ -105,7 +133,8 @@ public final class Staleness {
     public Report check(Collection<Manifest> manifests, Instant now) {
         Objects.requireNonNull(manifests, "manifests");
         Objects.requireNonNull(now, "now");
-        Optional<Manifest> newest = manifests.stream().max(Comparator.comparing(Staleness::finished)
+        Optional<Manifest> newest = manifests.stream().filter(m -> (includeSuspect || !m.isSuspect())
+                && (includeSafety || !m.isSafety())).max(Comparator.comparing(Staleness::finished)
                 .thenComparing(Manifest::createdAt).thenComparing(Manifest::id));
         if (newest.isEmpty()) {
             return new Report(false, null, null, null, -1, "no backup found: run a backup (or check the repository "

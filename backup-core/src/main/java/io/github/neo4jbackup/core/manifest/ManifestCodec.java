@@ -103,6 +103,20 @@ public final class ManifestCodec {
         c.types().forEach(types::put);
         putMap(root.putObject("labels"), manifest.labels());
         putMap(root.putObject("metadata"), manifest.metadata());
+        if (manifest.isSafety()) {
+            root.put("kind", "safety");
+            root.put("protects", manifest.safetyFor());
+        }
+        if (manifest.isSuspect()) {
+            ArrayNode reasons = root.putArray("suspect");
+            manifest.suspect().forEach(reasons::add);
+        }
+        if (manifest.copiedFrom() != null) {
+            ObjectNode from = root.putObject("copiedFrom");
+            from.put("repository", manifest.copiedFrom().repository());
+            from.put("key", manifest.copiedFrom().key());
+            from.put("copiedAt", manifest.copiedFrom().copiedAt().toString());
+        }
         try {
             return MAPPER.writeValueAsBytes(root);
         } catch (JsonProcessingException e) {
@@ -194,10 +208,39 @@ public final class ManifestCodec {
             throw r.problem("database", "is not a valid database name (1 to 63 characters: an ASCII letter, then "
                     + "ASCII letters, digits, '.', '-' or '_')");
         }
+        Manifest.CopiedFrom copiedFrom = null;
+        JsonNode from = root.get("copiedFrom");
+        if (from != null && !from.isNull()) {
+            if (!from.isObject()) {
+                throw r.problem("copiedFrom", "is not an object");
+            }
+            copiedFrom = new Manifest.CopiedFrom(r.text(from, "repository"), r.text(from, "key"),
+                    r.instant(from, "copiedAt"));
+        }
+        List<String> suspect = new ArrayList<>();
+        JsonNode reasons = root.get("suspect");
+        if (reasons != null && !reasons.isNull()) {
+            if (!reasons.isArray()) {
+                throw r.problem("suspect", "is not an array");
+            }
+            for (JsonNode reason : reasons) {
+                if (!reason.isTextual() || reason.asText().isEmpty()) {
+                    throw r.problem("suspect", "contains an entry that is not a non-empty string");
+                }
+                suspect.add(reason.asText());
+            }
+        }
+        String safetyFor = null;
+        String kind = r.optionalText(root, "kind");
+        if ("safety".equals(kind)) {
+            safetyFor = r.text(root, "protects");
+        } else if (kind != null && !kind.equals("backup")) {
+            throw r.problem("kind", "is '" + kind + "', not 'backup' or 'safety'");
+        }
         return new Manifest(version, r.text(root, "id"), database,
                 r.instant(root, "createdAt"), r.instant(root, "finishedAt"), source, toolVersion,
                 r.optionalText(root, "host"), chain, object, counts, r.stringMap(root, "labels"),
-                r.stringMap(root, "metadata"));
+                r.stringMap(root, "metadata"), copiedFrom, suspect, safetyFor);
     }
 
     private static void putNullable(ObjectNode node, String field, String value) {

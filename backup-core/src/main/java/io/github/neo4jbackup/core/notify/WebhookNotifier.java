@@ -56,7 +56,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * the path): {@link #toString()} and log messages show only its scheme and host.
  *
  * <p>The generic payload is one JSON object: {@code event} ({@code backup.failed},
- * {@code backup.succeeded}, {@code restore.failed}, {@code restore.succeeded},
+ * {@code backup.succeeded}, {@code backup.suspect} (a shrink guard marked the stored backup suspect;
+ * always sent, with status {@code failure} and the reasons in {@code suspect}), {@code restore.failed}, {@code restore.succeeded},
  * {@code verify.failed}, {@code verify.succeeded}, {@code prune.failed}, {@code prune.succeeded}),
  * {@code status} ({@code failure} or {@code success}), {@code source} (the configured source name),
  * {@code timestamp}, {@code id} and {@code database} where known, {@code message} (a human
@@ -163,6 +164,16 @@ public final class WebhookNotifier implements BackupListener, AutoCloseable {
     @Override
     public void backupCommitted(BackupResult result) {
         databases.remove(result.id());
+        if (result.manifest().isSuspect()) { // always told, like a failure: the graph may have been wiped
+            Map<String, Object> p = payload("backup.suspect", false, result.id(), result.manifest().database(),
+                    String.format(Locale.ROOT, "Backup %s of database '%s' is SUSPECT (stored, retention not "
+                            + "applied): %s", result.id(), result.manifest().database(),
+                            String.join("; ", result.manifest().suspect())));
+            p.put("key", result.dataKey().value());
+            p.put("suspect", result.manifest().suspect());
+            send(p);
+            return;
+        }
         if (!notifyOnSuccess) {
             return;
         }

@@ -112,6 +112,7 @@ public final class BackupRun {
     private final Pruner pruner;
     private final BackupListener listener;
     private final Clock clock;
+    private final ShrinkGuard shrinkGuard;
 
     /**
      * Creates the operation.
@@ -125,6 +126,24 @@ public final class BackupRun {
      */
     public BackupRun(Settings settings, Repository repository, Verifier verifier, Pruner pruner,
                      BackupListener listener, Clock clock) {
+        this(settings, repository, verifier, pruner, listener, clock, ShrinkGuard.NONE);
+    }
+
+    /**
+     * Creates the operation with a guard against backing up a wiped or truncated graph: a backup
+     * that fails it is committed with a suspect manifest, and retention is not applied.
+     *
+     * @param settings    what to back up and how
+     * @param repository  where to
+     * @param verifier    reads the data back when {@link Settings#verifyAfterBackup()} is FULL
+     * @param pruner      applies retention after a successful backup, or {@code null} for none
+     * @param listener    told of progress and outcome (must not throw)
+     * @param clock       the clock
+     * @param shrinkGuard the guard
+     */
+    public BackupRun(Settings settings, Repository repository, Verifier verifier, Pruner pruner,
+                     BackupListener listener, Clock clock, ShrinkGuard shrinkGuard) {
+        this.shrinkGuard = Objects.requireNonNull(shrinkGuard, "shrinkGuard");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.source = settings.source();
         this.repository = Objects.requireNonNull(repository, "repository");
@@ -147,6 +166,17 @@ public final class BackupRun {
      *                                                       could not bring the database back
      */
     public BackupResult run() {
+        return run(null);
+    }
+
+    /**
+     * Runs one backup; with {@code safetyFor} set it is the safety backup taken before restoring
+     * that backup, and its manifest says so ({@link Manifest#isSafety()}).
+     *
+     * @param safetyFor the id of the backup about to be restored, or {@code null} for an ordinary backup
+     * @return the result
+     */
+    public BackupResult run(String safetyFor) {
         if (source == null) {
             throw new InvalidInputException("No source configured: call source(..) on the builder to back up");
         }
@@ -169,7 +199,11 @@ public final class BackupRun {
                         () -> exportWithChangePolicy(id, placement, attempt, lock, chain));
                 BackupWriter writer = attempt.writer;
                 pipelineAttributes.putAll(hookOutcome.attributes);
-                Manifest manifest = manifest(id, database, started, chain, written, prepared, pipelineAttributes);
+                Manifest manifest = guarded(manifest(id, database, started, chain, written, prepared,
+                        pipelineAttributes));
+                if (safetyFor != null) {
+                    manifest = manifest.asSafetyFor(safetyFor);
+                }
                 if (settings.verifyAfterBackup() == VerifyLevel.FULL) {
                     VerifyReport report = verifier.check(manifest, VerifyLevel.FULL);
                     if (!report.ok()) {
@@ -181,7 +215,9 @@ public final class BackupRun {
                 writer.commitManifest(manifest);
                 LOG.info("Backup {} committed: {} raw bytes, {} stored bytes in {} ({})", id,
                         written.object.rawSize(), written.object.storedSize(), manifest.duration(), writer.key());
-                BackupResult result = applyRetention(id, database, manifest, lock);
+                BackupResult result = manifest.isSuspect()
+                        ? new BackupResult(manifest, manifest.manifestKey(), null, null) // no retention after a suspect backup
+                        : applyRetention(id, database, manifest, lock);
                 listener.backupCommitted(result);
                 if (hookOutcome.afterFailure != null) {
                     throw hookFailed(id, database, result, hookOutcome.afterFailure);
@@ -195,6 +231,21 @@ public final class BackupRun {
                 throw e;
             }
         }
+    }
+
+    /** The manifest, marked suspect when the shrink guard fails (compared under the lock, before the commit). */
+    private Manifest guarded(Manifest manifest) {
+        if (!shrinkGuard.active()) {
+            return manifest;
+        }
+        Manifest baseline = ShrinkGuard.baseline(repository.list(manifest.database())).orElse(null);
+        List<String> reasons = shrinkGuard.check(manifest.counts(), baseline);
+        if (reasons.isEmpty()) {
+            return manifest;
+        }
+        LOG.warn("Backup {} is SUSPECT, it is stored but retention is not applied: {}", manifest.id(),
+                String.join("; ", reasons));
+        return manifest.withSuspect(reasons);
     }
 
     /** The configured chain without compressing transformers the source's output does not need. */

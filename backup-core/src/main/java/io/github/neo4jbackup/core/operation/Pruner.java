@@ -55,6 +55,34 @@ public final class Pruner {
     private final Duration orphanGracePeriod;
     private final Clock clock;
     private final BackupListener listener;
+    private final SafetyRetention safety;
+
+    /**
+     * How safety backups ({@link Manifest#isSafety()}) are pruned: apart from the retention rules,
+     * the {@code keep} newest of each database are kept and older ones deleted; with
+     * {@code includeSafety} they are ordinary backups for the rules instead.
+     *
+     * @param keep          how many safety backups of a database to keep (0 or more)
+     * @param includeSafety {@code true} to let the retention rules treat safety backups like any other
+     */
+    public record SafetyRetention(int keep, boolean includeSafety) {
+
+        /** The default: keep the 3 newest safety backups, apart from the rules. */
+        public static final SafetyRetention DEFAULT = new SafetyRetention(3, false);
+
+        /**
+         * Creates the record.
+         *
+         * @param keep          count
+         * @param includeSafety include in the rules
+         */
+        public SafetyRetention {
+            if (keep < 0) {
+                throw new io.github.neo4jbackup.core.InvalidInputException("The number of safety backups to keep "
+                        + "must not be negative, got " + keep);
+            }
+        }
+    }
 
     /**
      * Creates the pruner.
@@ -67,6 +95,22 @@ public final class Pruner {
      */
     public Pruner(Repository repository, RetentionPolicy retention, Duration orphanGracePeriod, Clock clock,
                   BackupListener listener) {
+        this(repository, retention, orphanGracePeriod, clock, listener, SafetyRetention.DEFAULT);
+    }
+
+    /**
+     * Creates the pruner with a policy for safety backups.
+     *
+     * @param repository        where the backups are
+     * @param retention         what to keep
+     * @param orphanGracePeriod how old a leftover of a failed run must be before it is removed
+     * @param clock             the clock
+     * @param listener          told what was pruned (must not throw)
+     * @param safety            how safety backups are kept
+     */
+    public Pruner(Repository repository, RetentionPolicy retention, Duration orphanGracePeriod, Clock clock,
+                  BackupListener listener, SafetyRetention safety) {
+        this.safety = Objects.requireNonNull(safety, "safety");
         this.repository = Objects.requireNonNull(repository, "repository");
         this.retention = Objects.requireNonNull(retention, "retention");
         this.orphanGracePeriod = Objects.requireNonNull(orphanGracePeriod, "orphanGracePeriod");
@@ -136,7 +180,14 @@ public final class Pruner {
         Instant futureLimit = now.plus(FUTURE_TOLERANCE);
         List<PruneResult.Decision> decisions = new ArrayList<>();
         List<RetentionCandidate> candidates = new ArrayList<>();
+        List<Manifest> safetyBackups = new ArrayList<>();
+        List<Manifest> ruled = new ArrayList<>();
         for (Manifest m : byId.values()) {
+            if (m.isSafety() && !safety.includeSafety()) {
+                safetyBackups.add(m);
+                continue;
+            }
+            ruled.add(m);
             if (m.createdAt().isAfter(futureLimit)) {
                 LOG.warn("Backup {} is dated {}, after the current time {}: it is kept and not counted by the "
                         + "retention rules; check the clock of host '{}' and delete it by hand if it is wrong",
@@ -150,7 +201,7 @@ public final class Pruner {
             }
         }
         RetentionPlan plan = retention.plan(candidates);
-        Manifest newestGood = newestComplete(contents, byId.values(), futureLimit);
+        Manifest newestGood = newestComplete(contents, ruled, futureLimit);
         for (RetentionDecision d : plan.decisions()) {
             Manifest m = byId.get(d.id());
             boolean keep = d.keep();
@@ -163,6 +214,17 @@ public final class Pruner {
                         + "of '{}' have missing or incomplete data objects", m.id(), database);
             }
             decisions.add(new PruneResult.Decision(d.id(), database, d.createdAt(), keep, reasons,
+                    List.of(m.manifestKey(), m.object().key())));
+        }
+        safetyBackups.sort(java.util.Comparator.comparing(Manifest::createdAt).thenComparing(Manifest::id).reversed());
+        for (int i = 0; i < safetyBackups.size(); i++) {
+            Manifest m = safetyBackups.get(i);
+            boolean keep = i < safety.keep();
+            decisions.add(new PruneResult.Decision(m.id(), database, m.createdAt(), keep,
+                    List.of(keep ? "safety backup (before restoring " + m.safetyFor() + "), one of the "
+                            + safety.keep() + " newest kept apart from the rules (keep-safety)"
+                            : "safety backup (before restoring " + m.safetyFor() + ") beyond the " + safety.keep()
+                            + " newest (keep-safety)"),
                     List.of(m.manifestKey(), m.object().key())));
         }
         Instant graceLimit = now.minus(orphanGracePeriod);

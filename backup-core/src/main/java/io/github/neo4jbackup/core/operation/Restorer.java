@@ -143,7 +143,7 @@ public final class Restorer {
 
     private static String safetyBackup(Manifest manifest, RestoreOptions options) {
         try {
-            String safetyId = options.safetyBackup().backup().id();
+            String safetyId = options.safetyBackup().safetyBackup(manifest.id()).id();
             LOG.info("Safety backup {} of the current database taken before restoring {}", safetyId, manifest.id());
             return safetyId;
         } catch (HookFailedException e) {

@@ -9,6 +9,11 @@
  *       backup into a {@link io.github.neo4jbackup.core.spi.RestoreSink} and compare counts;</li>
  *   <li>{@link io.github.neo4jbackup.core.operation.Pruner} — the retention plan applied under the
  *       lock (the plan itself comes from {@link io.github.neo4jbackup.core.retention});</li>
+ *   <li>{@link io.github.neo4jbackup.core.operation.Copier} — a backup copied into another
+ *       repository as stored, read back, manifest last;</li>
+ *   <li>{@link io.github.neo4jbackup.core.operation.Importer} — an existing neo4j-admin dump or
+ *       Cypher script adopted as a backup ({@link io.github.neo4jbackup.core.operation.ImportFormat}
+ *       tells which from its header);</li>
  *   <li>{@link io.github.neo4jbackup.core.operation.BackupReader} — reading a backup back through
  *       its decoding chain, shared by the verifier and the restorer.</li>
  * </ul>

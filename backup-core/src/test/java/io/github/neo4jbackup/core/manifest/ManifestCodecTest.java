@@ -37,6 +37,26 @@ class ManifestCodecTest {
     }
 
     @Test
+    void copyOriginRoundTripsAndOldManifestsHaveNone() {
+        Manifest copy = sample().asCopy(ObjectKey.of("offsite/neo4j-20251101T230000Z.cypher.zst"),
+                new Manifest.CopiedFrom("/var/backups/neo4j", "neo4j/neo4j-20251101T230000Z.cypher.zst",
+                        Instant.parse("2025-11-02T01:00:00Z")));
+        byte[] json = ManifestCodec.write(copy);
+        assertThat(new String(json, StandardCharsets.UTF_8)).contains("\"copiedFrom\"");
+        Manifest read = ManifestCodec.read(json, "x");
+        assertThat(read).isEqualTo(copy);
+        assertThat(read.copiedFrom().repository()).isEqualTo("/var/backups/neo4j");
+        assertThat(read.object().key().value()).startsWith("offsite/");
+        assertThat(read.object().storedSha256()).isEqualTo(sample().object().storedSha256());
+        assertThat(new String(ManifestCodec.write(sample()), StandardCharsets.UTF_8)).doesNotContain("copiedFrom");
+        assertThat(ManifestCodec.read(ManifestCodec.write(sample()), "x").copiedFrom()).isNull();
+        String broken = new String(json, StandardCharsets.UTF_8).replace("\"copiedAt\" : \"2025-11-02T01:00:00Z\"",
+                "\"copiedAt\" : \"yesterday\"");
+        assertThatThrownBy(() -> ManifestCodec.read(broken, "k")).isInstanceOf(IntegrityException.class)
+                .hasMessageContaining("copiedAt");
+    }
+
+    @Test
     void unknownCountsStayUnknown() {
         Manifest m = sample();
         Manifest unknown = new Manifest(1, m.id(), m.database(), m.createdAt(), m.finishedAt(), m.source(),

@@ -143,6 +143,45 @@ class WebhookNotifierTest {
     }
 
     @Test
+    void aSuspectBackupIsNotifiedLikeAFailure() throws Exception {
+        BackupSource empty = new BackupSource() {
+            @Override
+            public String type() {
+                return "test";
+            }
+
+            @Override
+            public String database() {
+                return "graphiti";
+            }
+
+            @Override
+            public String extension() {
+                return "txt";
+            }
+
+            @Override
+            public SourceDescription export(OutputStream out, ExportContext context) throws IOException {
+                out.write("nothing".getBytes(StandardCharsets.UTF_8));
+                return new SourceDescription(type(), null, null, null, database(),
+                        io.github.neo4jbackup.core.spi.GraphCounts.of(0, 0), java.util.Map.of());
+            }
+        };
+        WebhookNotifier notifier = WebhookNotifier.builder(url("/hook")).synchronous(true).build();
+        BackupPipeline pipeline = BackupPipeline.builder().source(empty).target(new InMemoryStorageTarget())
+                .shrinkGuard(new io.github.neo4jbackup.core.operation.ShrinkGuard(java.util.Set.of("Entity"), null))
+                .listener(notifier).build();
+        String id = pipeline.backup().id();
+        notifier.close();
+        assertThat(bodies).hasSize(1);
+        JsonNode body = JSON.readTree(bodies.get(0));
+        assertThat(body.get("event").asText()).isEqualTo("backup.suspect");
+        assertThat(body.get("status").asText()).isEqualTo("failure");
+        assertThat(body.get("id").asText()).isEqualTo(id);
+        assertThat(body.get("message").asText()).contains("SUSPECT").contains("label Entity has no nodes");
+    }
+
+    @Test
     void urlIsRedactedInToString() {
         WebhookNotifier notifier = WebhookNotifier.builder(Secret.of("https://hooks.slack.com/services/T1/B2/token123?x=secret"))
                 .build();
