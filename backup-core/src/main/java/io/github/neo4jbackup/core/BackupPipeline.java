@@ -15,7 +15,6 @@ import io.github.neo4jbackup.core.operation.Verifier;
 import io.github.neo4jbackup.core.repository.ObjectPerBackupRepository;
 import io.github.neo4jbackup.core.repository.Repository;
 import io.github.neo4jbackup.core.retention.RetentionPolicy;
-import io.github.neo4jbackup.core.spi.BackupHook;
 import io.github.neo4jbackup.core.spi.BackupSource;
 import io.github.neo4jbackup.core.spi.RestoreSink;
 import io.github.neo4jbackup.core.spi.StorageTarget;
@@ -23,14 +22,10 @@ import io.github.neo4jbackup.core.spi.Transformer;
 
 import java.io.IOException;
 import java.net.InetAddress;
-import java.time.Clock;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.TreeMap;
 
 /**
  * The entry point: backs up a {@link BackupSource} through a chain of {@link Transformer}s into a
@@ -418,42 +413,17 @@ public final class BackupPipeline {
         }
     }
 
-    /** Builds an immutable {@link BackupPipeline}. Not thread-safe. */
-    public static final class Builder {
-        private BackupSource source;
-        private final List<Transformer> transformers = new ArrayList<>();
-        private final List<Transformer> decoders = new ArrayList<>();
-        private StorageTarget target;
-        private KeyTemplate keyTemplate = KeyTemplate.of(KeyTemplate.DEFAULT);
-        private RetentionPolicy retention;
-        private final List<BackupListener> listeners = new ArrayList<>();
-        private Clock clock = Clock.systemUTC();
-        private final Map<String, String> labels = new TreeMap<>();
-        private final Map<String, String> metadata = new TreeMap<>();
-        private Duration lockStaleAfter;
-        private Duration lockRefreshInterval;
-        private Duration orphanGracePeriod = Duration.ofHours(24);
-        private VerifyLevel verifyAfterBackup = VerifyLevel.MANIFEST;
-        private String host;
-        private BackupHook hook;
-        private boolean recompress;
-        private ChangePolicy onChange = ChangePolicy.warn();
-        private Pruner.SafetyRetention safetyRetention = Pruner.SafetyRetention.DEFAULT;
-        private io.github.neo4jbackup.core.operation.ShrinkGuard shrinkGuard =
-                io.github.neo4jbackup.core.operation.ShrinkGuard.NONE;
+    /**
+     * Builds an immutable {@link BackupPipeline}; its setters are documented in the
+     * {@link PipelineSettings settings} it inherits. Not thread-safe.
+     */
+    public static final class Builder extends PipelineSettings {
 
         private Builder() {
         }
 
-        /**
-         * What to do when the source reports that the database changed during its export
-         * (default {@link ChangePolicy#warn()}): keep it marked, fail, or export again.
-         *
-         * @param value the policy
-         * @return this builder
-         */
-        public Builder onChange(ChangePolicy value) {
-            this.onChange = Objects.requireNonNull(value, "onChange");
+        @Override
+        Builder self() {
             return this;
         }
 
@@ -480,263 +450,6 @@ public final class BackupPipeline {
             b.shrinkGuard = shrinkGuard;
             b.safetyRetention = safetyRetention;
             return b;
-        }
-
-        /**
-         * A hook run around the export, e.g. to stop and start a Community Edition database for
-         * an offline dump (see {@link io.github.neo4jbackup.core.hook.BackupHooks}).
-         *
-         * @param value the hook, or {@code null} for none
-         * @return this builder
-         */
-        public Builder hook(BackupHook value) {
-            this.hook = value;
-            return this;
-        }
-
-        /**
-         * Whether compressing transformers also apply to sources whose output is already
-         * compressed (default {@code false}: they are skipped, and the manifest says so).
-         *
-         * @param value {@code true} to compress anyway
-         * @return this builder
-         */
-        public Builder recompressCompressedOutput(boolean value) {
-            this.recompress = value;
-            return this;
-        }
-
-        /**
-         * The source to back up (required for {@link #backup()}, optional otherwise).
-         *
-         * @param value the source
-         * @return this builder
-         */
-        public Builder source(BackupSource value) {
-            this.source = Objects.requireNonNull(value, "source");
-            return this;
-        }
-
-        /**
-         * Appends a transformer to the chain (applied in the order added when writing).
-         *
-         * @param value the transformer
-         * @return this builder
-         */
-        public Builder transform(Transformer value) {
-            transformers.add(Objects.requireNonNull(value, "transformer"));
-            return this;
-        }
-
-        /**
-         * Replaces the transformer chain.
-         *
-         * @param values the transformers in encoding order
-         * @return this builder
-         */
-        public Builder transformers(List<Transformer> values) {
-            transformers.clear();
-            values.forEach(this::transform);
-            return this;
-        }
-
-        /**
-         * Registers a transformer used only to decode backups whose manifest names its id (for
-         * example an encryption transformer holding the decryption key).
-         *
-         * @param value the transformer
-         * @return this builder
-         */
-        public Builder decoder(Transformer value) {
-            decoders.add(Objects.requireNonNull(value, "decoder"));
-            return this;
-        }
-
-        /**
-         * The store (required).
-         *
-         * @param value the target
-         * @return this builder
-         */
-        public Builder target(StorageTarget value) {
-            this.target = Objects.requireNonNull(value, "target");
-            return this;
-        }
-
-        /**
-         * The key template; default {@value KeyTemplate#DEFAULT}.
-         *
-         * @param value the template
-         * @return this builder
-         */
-        public Builder keyTemplate(String value) {
-            this.keyTemplate = KeyTemplate.of(value);
-            return this;
-        }
-
-        /**
-         * The retention policy applied after each backup and by {@link #prune(boolean)}.
-         *
-         * @param value the policy, or {@code null} for none
-         * @return this builder
-         */
-        public Builder retention(RetentionPolicy value) {
-            this.retention = value;
-            return this;
-        }
-
-        /**
-         * Adds a listener.
-         *
-         * @param value the listener
-         * @return this builder
-         */
-        public Builder listener(BackupListener value) {
-            listeners.add(Objects.requireNonNull(value, "listener"));
-            return this;
-        }
-
-        /**
-         * The clock (for tests and for backups stamped with another time source).
-         *
-         * @param value the clock
-         * @return this builder
-         */
-        public Builder clock(Clock value) {
-            this.clock = Objects.requireNonNull(value, "clock");
-            return this;
-        }
-
-        /**
-         * Adds a label recorded in the manifest and usable as {@code {name}} in the key template.
-         *
-         * @param name  the label name
-         * @param value the label value (at most {@value #MAX_LABEL_VALUE_CHARS} characters)
-         * @return this builder
-         * @throws InvalidInputException when the name is invalid or the name or value is too long
-         */
-        public Builder label(String name, String value) {
-            Objects.requireNonNull(name, "name");
-            Objects.requireNonNull(value, "value");
-            LabelLimits.checkLabelName(name);
-            LabelLimits.checkSize("label", name, value);
-            labels.put(name, value);
-            return this;
-        }
-
-        /**
-         * Adds free-form metadata recorded in the manifest (never put secrets here).
-         *
-         * @param name  the key (at most {@value #MAX_LABEL_NAME_CHARS} characters)
-         * @param value the value (at most {@value #MAX_LABEL_VALUE_CHARS} characters)
-         * @return this builder
-         * @throws InvalidInputException when the name or value is too long
-         */
-        public Builder metadata(String name, String value) {
-            Objects.requireNonNull(name, "name");
-            Objects.requireNonNull(value, "value");
-            LabelLimits.checkSize("metadata", name, value);
-            metadata.put(name, value);
-            return this;
-        }
-
-        /**
-         * How old a lock's heartbeat may get before another run may take the lock over (default:
-         * five refresh intervals, at least 5 minutes). The holder's heartbeat rewrites its lock every
-         * {@link #lockRefreshInterval(Duration) refresh interval}; a lock whose holder ran on the same
-         * host and no longer runs is taken over at once, whatever its age. Must be at least twice the
-         * refresh interval.
-         *
-         * @param value the duration
-         * @return this builder
-         */
-        public Builder lockStaleAfter(Duration value) {
-            if (value == null || value.isNegative() || value.isZero()) {
-                throw new InvalidInputException("lockStaleAfter must be a positive duration");
-            }
-            this.lockStaleAfter = value;
-            return this;
-        }
-
-        /**
-         * How often a running backup or prune rewrites its lock (its heartbeat; default 1 minute, or
-         * a fifth of {@link #lockStaleAfter(Duration)} when only that is set). A run whose heartbeat
-         * cannot be written until the lock could be taken for stale stops rather than overlap.
-         *
-         * @param value the interval
-         * @return this builder
-         */
-        public Builder lockRefreshInterval(Duration value) {
-            if (value == null || value.isNegative() || value.isZero()) {
-                throw new InvalidInputException("lockRefreshInterval must be a positive duration");
-            }
-            this.lockRefreshInterval = value;
-            return this;
-        }
-
-        /**
-         * How old a data object without a manifest must be before prune removes it (default 24 hours).
-         *
-         * @param value the duration
-         * @return this builder
-         */
-        public Builder orphanGracePeriod(Duration value) {
-            if (value == null || value.isNegative()) {
-                throw new InvalidInputException("orphanGracePeriod must not be negative");
-            }
-            this.orphanGracePeriod = value;
-            return this;
-        }
-
-        /**
-         * How a new backup is checked before its manifest is written: {@link VerifyLevel#MANIFEST}
-         * (default: size, and the stored hash where the store keeps one) or {@link VerifyLevel#FULL}
-         * (read the object back and decode it).
-         *
-         * @param value the level
-         * @return this builder
-         */
-        public Builder verifyAfterBackup(VerifyLevel value) {
-            this.verifyAfterBackup = Objects.requireNonNull(value, "verifyAfterBackup");
-            return this;
-        }
-
-        /**
-         * How retention treats safety backups (taken before restores): by default the 3 newest of
-         * each database are kept apart from the rules and older ones are deleted.
-         *
-         * @param keep          how many safety backups of a database to keep
-         * @param includeSafety {@code true} to let the rules treat them like any other backup instead
-         * @return this builder
-         * @throws InvalidInputException when {@code keep} is negative
-         */
-        public Builder safetyRetention(int keep, boolean includeSafety) {
-            this.safetyRetention = new Pruner.SafetyRetention(keep, includeSafety);
-            return this;
-        }
-
-        /**
-         * Guards against backing up a wiped or truncated graph: a new backup that fails the guard
-         * is still committed, but its manifest is marked suspect with the reasons and retention is
-         * not applied in that run (see {@link io.github.neo4jbackup.core.operation.ShrinkGuard}).
-         *
-         * @param value the guard ({@link io.github.neo4jbackup.core.operation.ShrinkGuard#NONE} by default)
-         * @return this builder
-         */
-        public Builder shrinkGuard(io.github.neo4jbackup.core.operation.ShrinkGuard value) {
-            this.shrinkGuard = Objects.requireNonNull(value, "shrinkGuard");
-            return this;
-        }
-
-        /**
-         * The host name recorded in manifests and locks (default: the local host name).
-         *
-         * @param value the host name
-         * @return this builder
-         */
-        public Builder host(String value) {
-            this.host = Objects.requireNonNull(value, "host");
-            return this;
         }
 
         /**
