@@ -8,6 +8,8 @@ import io.github.neo4jbackup.core.spi.BackupSource;
 import io.github.neo4jbackup.core.spi.ExportContext;
 import io.github.neo4jbackup.core.spi.GraphCounts;
 import io.github.neo4jbackup.core.spi.SourceDescription;
+import io.github.neo4jbackup.export.cypher.census.CensusAttributes;
+import io.github.neo4jbackup.export.cypher.census.StoredTypeCensus;
 import io.github.neo4jbackup.export.cypher.internal.Durations;
 import io.github.neo4jbackup.export.cypher.internal.StallWatchdog.StalledException;
 import io.github.neo4jbackup.export.cypher.internal.StallWatchdog;
@@ -129,9 +131,13 @@ public final class ApocCypherSource implements BackupSource {
     /** Manifest attribute: how many of APOC's own schema statements were replaced by complete DDL. */
     public static final String SCHEMA_REPLACED = "apoc.schemaStatementsReplaced";
 
+    /** Manifest attribute: how many post-data statements restore 32-bit float arrays in their stored type. */
+    public static final String FLOAT32_PASS = "apoc.float32Statements";
+
     /** The text of {@value #LIMITATIONS}. */
     public static final String LIMITATIONS_TEXT = "byte arrays are restored as integer lists (long[]); "
-            + "32-bit float arrays are restored as 64-bit float lists (double[])";
+            + "32-bit float arrays are written as 64-bit floats and narrowed back to 32-bit after the data "
+            + "(exact), except under keys that also hold 64-bit float arrays (those stay 64-bit)";
 
     /** The engine to use instead when APOC is not available. */
     static final String DRIVER_ALTERNATIVE = "the driver-only engine "
@@ -249,6 +255,7 @@ public final class ApocCypherSource implements BackupSource {
         Probe probe = watchdog.call("the APOC version", this::probe);
         GraphCounts before = watchdog.call("the counts", () -> TargetDatabase.counts(driver, database));
         DatabaseSchema schema = watchdog.call("the schema", () -> SchemaReader.read(driver, database));
+        StoredTypeCensus census = watchdog.call("the stored-type census", () -> StoredTypeCensus.read(driver, database));
         IdentifierRepair repair = IdentifierRepair.forNames(probe.names);
         LOG.info("APOC {} export of database '{}' started ({} nodes, {} relationships, batch size {})",
                 probe.apocVersion, database, before.nodes(), before.relationships(), batchSize);
@@ -280,6 +287,10 @@ public final class ApocCypherSource implements BackupSource {
             throw exportFailed(e);
         }
 
+        List<String> float32Pass = Float32Pass.statements(census);
+        writeDdl(writer, "32-bit float arrays (FloatArray in the source, e.g. vectors): the data above holds them as "
+                + "64-bit floats; each element is the float's shortest decimal, which narrows back to the same float",
+                float32Pass);
         writeDdl(writer, "Indexes (complete DDL read by neo4j-backup), created after the data",
                 SchemaWriter.statements(schema, SchemaWriter.Phase.AFTER_DATA));
         writer.write("CALL db.awaitIndexes(" + Math.max(1, awaitIndexesTimeout.toSeconds()) + ");\n");
@@ -313,6 +324,8 @@ public final class ApocCypherSource implements BackupSource {
         attributes.put(Attributes.SCHEMA_FINGERPRINT, schema.fingerprint());
         attributes.put(APOC_VERSION, probe.apocVersion);
         attributes.put(LIMITATIONS, LIMITATIONS_TEXT);
+        attributes.putAll(CensusAttributes.backup(census, true, -1, database, LOG));
+        attributes.put(FLOAT32_PASS, Integer.toString(float32Pass.size()));
         attributes.put(ROWS, Long.toString(rewrite.rows));
         attributes.put(SCHEMA_REPLACED, Long.toString(rewrite.schemaStatementsRemoved));
         attributes.put("apoc.batchSize", Integer.toString(batchSize));

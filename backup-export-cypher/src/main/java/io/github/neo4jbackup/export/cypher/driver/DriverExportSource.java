@@ -8,6 +8,9 @@ import io.github.neo4jbackup.core.spi.BackupSource;
 import io.github.neo4jbackup.core.spi.ExportContext;
 import io.github.neo4jbackup.core.spi.GraphCounts;
 import io.github.neo4jbackup.core.spi.SourceDescription;
+import io.github.neo4jbackup.export.cypher.census.CensusAttributes;
+import io.github.neo4jbackup.export.cypher.census.StoredTypeCensus;
+import io.github.neo4jbackup.export.cypher.fingerprint.GraphFingerprint;
 import io.github.neo4jbackup.export.cypher.fingerprint.GraphFingerprinter;
 import io.github.neo4jbackup.export.cypher.internal.Durations;
 import io.github.neo4jbackup.export.cypher.internal.StallWatchdog.StalledException;
@@ -86,9 +89,16 @@ import java.util.function.Function;
  * {@code db.transaction.timeout} (or {@link Builder#transactionTimeout(Duration)}) must allow it;
  * a read transaction holds no growing state on the server. Node keys in the backup are the
  * internal ids ({@code id(n)}) at export time; they are only used to connect relationships and are
- * not kept by a restore. The driver has no 32-bit float or integer types: {@code float[]} and
- * {@code int[]} properties (e.g. written by {@code db.create.setNodeVectorProperty}) come back as
- * 64-bit lists, with exactly the same values.
+ * not kept by a restore.
+ *
+ * <p>Stored types: the driver has no 32-bit float or integer types, so the export also reads the
+ * stored-type census ({@link StoredTypeCensus}, {@code db.schema.nodeTypeProperties()} /
+ * {@code relTypeProperties()}) in its transaction and records it in the manifest
+ * ({@value CensusAttributes#CENSUS}). 32-bit float arrays ({@code FloatArray}, e.g. written by
+ * {@code db.create.setNodeVectorProperty}) are written as {@code list<float32>} and restored in
+ * that type; the narrow types a logical restore cannot write ({@code IntegerArray},
+ * {@code ShortArray}, {@code Float}, {@code Integer}, ...) are named in a warning
+ * ({@value CensusAttributes#WARNINGS}) and come back widened, with the same values.
  *
  * <p>The driver belongs to the caller and is never closed. Instances are immutable and can run
  * one export at a time each (or several: they share nothing but the driver).
@@ -253,6 +263,8 @@ public final class DriverExportSource implements BackupSource {
         GraphFileWriter writer = new GraphFileWriter(out);
         InlineFingerprint fingerprint = new InlineFingerprint();
         String schemaFingerprint;
+        StoredTypeCensus census;
+        long float32Values = 0;
         long schemaStatements = 0;
         SessionConfig sessionConfig = SessionConfig.builder().withDatabase(database)
                 .withDefaultAccessMode(AccessMode.READ).withFetchSize(fetchSize).build();
@@ -262,6 +274,7 @@ public final class DriverExportSource implements BackupSource {
                      () -> session.beginTransaction(txConfig))) {
             DatabaseSchema schema = watchdog.call("the schema", () -> SchemaReader.read(tx, database));
             schemaFingerprint = schema.fingerprint();
+            census = watchdog.call("the stored-type census", () -> StoredTypeCensus.read(tx));
             writer.header(new GraphRecord.Header(GraphFormat.VERSION, database, server[0], server[1],
                     createdAt.toString()));
             for (GraphRecord.SchemaStatement statement : statements(schema)) {
@@ -270,28 +283,43 @@ public final class DriverExportSource implements BackupSource {
             }
             Function<Value, String> asString = Value::asString;
             Function<Value, Value> identity = v -> v;
-            Result nodes = watchdog.call("the nodes", () -> tx.run(NODES_QUERY));
+            // keys with both FloatArray and DoubleArray values: decided per value on the server
+            List<String> mixedNodeKeys = census.mixedFloatArrayKeys(true);
+            List<String> mixedRelationshipKeys = census.mixedFloatArrayKeys(false);
+            Result nodes = watchdog.call("the nodes", () -> mixedNodeKeys.isEmpty() ? tx.run(NODES_QUERY)
+                    : tx.run(NODES_QUERY + ", " + StoredTypeCensus.float32EvidenceExpression("n", "mixed") + " AS f",
+                    Map.of("mixed", mixedNodeKeys)));
             while (watchdog.hasNext(nodes, "the nodes")) {
                 Record r = nodes.next();
                 long key = r.get(0).asLong();
                 List<String> labels = r.get(1).asList(asString);
                 Map<String, Value> properties = r.get(2).asMap(identity);
-                writer.node(key, labels, properties);
-                fingerprint.node(key, labels, properties);
+                Map<String, String> storedTypes = census.nodeStoredTypes(labels, properties);
+                writer.node(key, labels, properties, mixedNodeKeys.isEmpty() ? storedTypes
+                        : withEvidence(storedTypes, r.get(3), properties));
+                fingerprint.node(key, labels, properties, storedTypes);
+                float32Values += float32(storedTypes);
                 progress.record();
             }
             if (beforeRelationships != null) {
                 beforeRelationships.run();
             }
-            Result relationships = watchdog.call("the relationships", () -> tx.run(RELATIONSHIPS_QUERY));
+            Result relationships = watchdog.call("the relationships", () -> mixedRelationshipKeys.isEmpty()
+                    ? tx.run(RELATIONSHIPS_QUERY)
+                    : tx.run(RELATIONSHIPS_QUERY + ", "
+                    + StoredTypeCensus.float32EvidenceExpression("r", "mixed") + " AS f",
+                    Map.of("mixed", mixedRelationshipKeys)));
             while (watchdog.hasNext(relationships, "the relationships")) {
                 Record r = relationships.next();
                 long start = r.get(0).asLong();
                 long end = r.get(1).asLong();
                 String type = r.get(2).asString();
                 Map<String, Value> properties = r.get(3).asMap(identity);
-                writer.relationship(start, end, type, properties);
-                fingerprint.relationship(start, end, type, properties);
+                Map<String, String> storedTypes = census.relationshipStoredTypes(type, properties);
+                writer.relationship(start, end, type, properties, mixedRelationshipKeys.isEmpty() ? storedTypes
+                        : withEvidence(storedTypes, r.get(4), properties));
+                fingerprint.relationship(start, end, type, properties, storedTypes);
+                float32Values += float32(storedTypes);
                 progress.record();
             }
             watchdog.call("the end of the read transaction", () -> {
@@ -341,12 +369,44 @@ public final class DriverExportSource implements BackupSource {
             attributes.put(Attributes.CONTENT_FINGERPRINT, content);
         }
         attributes.put(Attributes.SCHEMA_FINGERPRINT, schemaFingerprint);
+        attributes.put(GraphFingerprint.CONTENT_VERSION, Integer.toString(GraphFingerprinter.CURRENT_VERSION));
+        attributes.putAll(CensusAttributes.backup(census, true, float32Values, database, LOG));
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         attributes.put("export.duration", took.toString());
         LOG.info("Exported database '{}': {} nodes, {} relationships, {} schema statements in {}", database,
                 writer.nodes(), writer.relationships(), schemaStatements, took);
         return new SourceDescription(GraphFormat.ENGINE, GraphFormat.NAME + "/" + GraphFormat.VERSION, server[0],
                 server[1], database, exported, attributes);
+    }
+
+    /**
+     * The stored types to write: the census's, plus the float32 arrays proven per value under keys
+     * that hold both float32 and float64 arrays. (The fingerprint keeps the census's decision, which
+     * a fingerprint of the restored database makes the same way.)
+     */
+    private static Map<String, String> withEvidence(Map<String, String> storedTypes, Value evidence,
+                                                    Map<String, Value> properties) {
+        if (evidence.isNull() || evidence.size() == 0) {
+            return storedTypes;
+        }
+        Map<String, String> out = new TreeMap<>(storedTypes);
+        for (Value k : evidence.values()) {
+            Value v = properties.get(k.asString());
+            if (v != null && StoredTypeCensus.float32Exact(v)) {
+                out.put(k.asString(), StoredTypeCensus.FLOAT_ARRAY);
+            }
+        }
+        return out;
+    }
+
+    private static long float32(Map<String, String> storedTypes) {
+        long n = 0;
+        for (String t : storedTypes.values()) {
+            if (StoredTypeCensus.FLOAT_ARRAY.equals(t)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** The schema as statements in restore order: LOOKUP indexes, constraints, other indexes. */
@@ -445,20 +505,21 @@ public final class DriverExportSource implements BackupSource {
         String hex;
         boolean danglingRelationship;
 
-        void node(long key, List<String> labels, Map<String, Value> properties) {
+        void node(long key, List<String> labels, Map<String, Value> properties, Map<String, String> storedTypes) {
             if (fingerprinter != null) {
                 try {
-                    fingerprinter.node(key, labels, properties);
+                    fingerprinter.node(key, labels, properties, storedTypes);
                 } catch (UncheckedIOException | IllegalStateException e) {
                     give(e);
                 }
             }
         }
 
-        void relationship(long start, long end, String type, Map<String, Value> properties) {
+        void relationship(long start, long end, String type, Map<String, Value> properties,
+                          Map<String, String> storedTypes) {
             if (fingerprinter != null) {
                 try {
-                    fingerprinter.relationship(start, end, type, properties);
+                    fingerprinter.relationship(start, end, type, properties, storedTypes);
                 } catch (IllegalStateException e) {
                     danglingRelationship = true;
                     give(e);

@@ -10,7 +10,10 @@ import io.github.neo4jbackup.core.spi.Attributes;
 import io.github.neo4jbackup.core.spi.GraphCounts;
 import io.github.neo4jbackup.core.spi.RestoreSink;
 import io.github.neo4jbackup.export.cypher.CypherNames;
+import io.github.neo4jbackup.export.cypher.census.CensusAttributes;
+import io.github.neo4jbackup.export.cypher.census.StoredTypeCensus;
 import io.github.neo4jbackup.export.cypher.fingerprint.GraphFingerprint;
+import io.github.neo4jbackup.export.cypher.fingerprint.GraphFingerprinter;
 import io.github.neo4jbackup.export.cypher.internal.Durations;
 import io.github.neo4jbackup.export.cypher.restore.RestoreGuard;
 import io.github.neo4jbackup.export.cypher.restore.TargetDatabase;
@@ -213,14 +216,28 @@ public final class DriverRestoreSink implements RestoreSink {
             attributes.put("restore.relationshipsSkipped", Long.toString(load.relationshipsSkipped));
         }
         GraphCounts counts;
+        StoredTypes storedTypes = new StoredTypes(what, manifest, load.float32Widened, load.float32Written,
+                load.restoreWarnings);
         try {
             counts = TargetDatabase.counts(driver, database);
             if (computeFingerprint) {
-                GraphFingerprint fingerprint = GraphFingerprint.compute(driver, database);
-                attributes.putAll(fingerprint.attributes());
-                compare(what, "content", load.trailer.contentFingerprint(), fingerprint.content().hex());
-                compare(what, "schema", load.trailer.schemaFingerprint(), fingerprint.schema());
+                int version = GraphFingerprint.contentVersion(manifest == null ? Map.of()
+                        : manifest.source().attributes());
+                if (manifest == null || load.trailer.contentFingerprint() == null) {
+                    version = GraphFingerprinter.CURRENT_VERSION;
+                }
+                if (version >= 1 && version <= GraphFingerprinter.CURRENT_VERSION) {
+                    GraphFingerprint fingerprint = GraphFingerprint.compute(driver, database,
+                            GraphFingerprint.Options.builder().contentVersion(version).build());
+                    attributes.putAll(fingerprint.attributes());
+                    compare(what, "content", load.trailer.contentFingerprint(), fingerprint.content().hex());
+                    compare(what, "schema", load.trailer.schemaFingerprint(), fingerprint.schema());
+                } else {
+                    attributes.put("fingerprint.skipped", "the backup's content fingerprint has version " + version
+                            + ", which this neo4j-backup does not compute");
+                }
             }
+            attributes.putAll(storedTypes.check(StoredTypeCensus.read(driver, database)));
         } catch (Neo4jException | IOException e) {
             throw new IOException("Restore of " + what + " into database '" + database + "' wrote all data, but "
                     + "reading the counts and fingerprints afterwards failed: " + e.getMessage() + ". Check the "
@@ -231,6 +248,32 @@ public final class DriverRestoreSink implements RestoreSink {
         LOG.info("Restored {} into database '{}': {} nodes, {} relationships, {} schema statements in {}", what,
                 database, load.nodesCreated, load.relationshipsCreated, load.schemaApplied, took);
         return new SinkResult(counts, attributes);
+    }
+
+    /** The stored-type check after a restore: the census compared with the backup's. */
+    private final class StoredTypes {
+        private final String what;
+        private final Manifest manifest;
+        private final java.util.Set<String> float32Widened;
+        private final long float32Written;
+        private final List<String> restoreWarnings;
+
+        StoredTypes(String what, Manifest manifest, java.util.Set<String> float32Widened, long float32Written,
+                    List<String> restoreWarnings) {
+            this.what = what;
+            this.manifest = manifest;
+            this.float32Widened = float32Widened;
+            this.float32Written = float32Written;
+            this.restoreWarnings = restoreWarnings;
+        }
+
+        Map<String, String> check(StoredTypeCensus restored) {
+            Map<String, String> out = new LinkedHashMap<>();
+            out.put("restore.float32Values", Long.toString(float32Written));
+            out.putAll(CensusAttributes.checkRestore(what, database, manifest, restored, float32Widened,
+                    restoreWarnings, LOG));
+            return out;
+        }
     }
 
     private void compare(String what, String kind, String expected, String actual) {
@@ -258,10 +301,10 @@ public final class DriverRestoreSink implements RestoreSink {
     private final class Load {
         private final String what;
         private final List<GraphRecord.SchemaStatement> indexes = new ArrayList<>();
-        private final Map<List<String>, List<Value>> nodeGroups = new LinkedHashMap<>();
-        private final Map<String, List<Value>> relationshipGroups = new LinkedHashMap<>();
-        private final Map<List<String>, String> nodeQueries = lru();
-        private final Map<String, String> relationshipQueries = lru();
+        private final Map<Group<List<String>>, List<Value>> nodeGroups = new LinkedHashMap<>();
+        private final Map<Group<String>, List<Value>> relationshipGroups = new LinkedHashMap<>();
+        private final Map<Group<List<String>>, String> nodeQueries = lru();
+        private final Map<Group<String>, String> relationshipQueries = lru();
         private int pendingRows;
         private long pendingChars;
         private boolean started;
@@ -271,7 +314,13 @@ public final class DriverRestoreSink implements RestoreSink {
         long relationshipsCreated;
         long relationshipsSkipped;
         long schemaApplied;
+        long float32Written;
         GraphRecord.Trailer trailer;
+        /** entity + NUL + key of FloatArray values written as 64-bit floats (no procedure, not finite). */
+        final java.util.Set<String> float32Widened = new java.util.TreeSet<>();
+        final List<String> restoreWarnings = new ArrayList<>();
+        private Boolean nodeVectors;
+        private Boolean relationshipVectors;
 
         private final boolean wiped;
 
@@ -342,10 +391,79 @@ public final class DriverRestoreSink implements RestoreSink {
             }
             Map<String, Object> row = new HashMap<>(4);
             row.put("k", n.key());
-            row.put("p", Values.value(asObjectMap(n.properties())));
-            nodeGroups.computeIfAbsent(n.labels(), l -> new ArrayList<>()).add(Values.value(row));
+            boolean vectors = split(session, row, n.properties(), n.storedTypes(), true,
+                    n.storedTypes().isEmpty() ? null : StoredTypeCensus.nodeName(n.labels()));
+            nodeGroups.computeIfAbsent(new Group<>(n.labels(), vectors), l -> new ArrayList<>()).add(Values.value(row));
             pendingRows++;
             pendingChars += chars;
+        }
+
+        /**
+         * Puts the properties into the row: {@code p} those written with SET, {@code v} the 32-bit float
+         * arrays written through the vector-property procedure (when the server has it and the vector
+         * is finite; otherwise they go into {@code p} as 64-bit floats, with a warning).
+         *
+         * @return whether the row has vectors
+         */
+        private boolean split(Session session, Map<String, Object> row, Map<String, Value> properties,
+                              Map<String, String> storedTypes, boolean node, String entity) {
+            if (storedTypes.isEmpty()) {
+                row.put("p", Values.value(asObjectMap(properties)));
+                return false;
+            }
+            Map<String, Value> p = new HashMap<>(properties);
+            Map<String, Value> v = new HashMap<>(4);
+            for (Map.Entry<String, String> e : storedTypes.entrySet()) {
+                Value value = p.get(e.getKey());
+                if (value == null || !StoredTypeCensus.FLOAT_ARRAY.equals(e.getValue())) {
+                    continue;
+                }
+                String problem = vectorProblem(session, node, value);
+                if (problem == null) {
+                    v.put(e.getKey(), p.remove(e.getKey()));
+                    float32Written++;
+                } else if (float32Widened.add(entity + "\u0000" + e.getKey())) {
+                    String warning = entity + " property '" + e.getKey() + "': FloatArray values are restored as "
+                            + "DoubleArray (" + problem + ")";
+                    restoreWarnings.add(warning);
+                    LOG.warn("Restore of {} into '{}': {}", what, database, warning);
+                }
+            }
+            row.put("p", Values.value(asObjectMap(p)));
+            if (v.isEmpty()) {
+                return false;
+            }
+            row.put("v", Values.value(asObjectMap(v)));
+            return true;
+        }
+
+        /** Why a float32 vector cannot go through the procedure, or {@code null} when it can. */
+        private String vectorProblem(Session session, boolean node, Value vector) {
+            if (node ? nodeVectors == null : relationshipVectors == null) {
+                String name = node ? NODE_VECTOR_PROCEDURE : RELATIONSHIP_VECTOR_PROCEDURE;
+                boolean available;
+                try {
+                    available = !session.run("SHOW PROCEDURES YIELD name WHERE name = $name RETURN name",
+                            Map.of("name", name)).list().isEmpty();
+                } catch (Neo4jException e) {
+                    available = true; // not allowed to list procedures: try, and fail loudly if it is missing
+                }
+                if (node) {
+                    nodeVectors = available;
+                } else {
+                    relationshipVectors = available;
+                }
+            }
+            if (!(node ? nodeVectors : relationshipVectors)) {
+                return "the target server has no " + (node ? NODE_VECTOR_PROCEDURE : RELATIONSHIP_VECTOR_PROCEDURE)
+                        + ", the only way to write 32-bit floats through Bolt";
+            }
+            for (Value e : vector.values()) {
+                if (!Double.isFinite(e.asDouble())) {
+                    return "a vector holds NaN or an infinity, which the vector-property procedures refuse";
+                }
+            }
+            return null;
         }
 
         private void addRelationship(Session session, GraphRecord.Relationship r, int chars) {
@@ -355,8 +473,10 @@ public final class DriverRestoreSink implements RestoreSink {
             Map<String, Object> row = new HashMap<>(4);
             row.put("s", r.start());
             row.put("e", r.end());
-            row.put("p", Values.value(asObjectMap(r.properties())));
-            relationshipGroups.computeIfAbsent(r.type(), t -> new ArrayList<>()).add(Values.value(row));
+            boolean vectors = split(session, row, r.properties(), r.storedTypes(), false,
+                    r.storedTypes().isEmpty() ? null : StoredTypeCensus.relationshipName(r.type()));
+            relationshipGroups.computeIfAbsent(new Group<>(r.type(), vectors), t -> new ArrayList<>())
+                    .add(Values.value(row));
             pendingRows++;
             pendingChars += chars;
         }
@@ -370,12 +490,12 @@ public final class DriverRestoreSink implements RestoreSink {
             long relationships = 0;
             long expectedRelationships = 0;
             try (Transaction tx = session.beginTransaction(txConfig())) {
-                for (Map.Entry<List<String>, List<Value>> g : nodeGroups.entrySet()) {
+                for (Map.Entry<Group<List<String>>, List<Value>> g : nodeGroups.entrySet()) {
                     String query = nodeQueries.computeIfAbsent(g.getKey(), DriverRestoreSink::nodeQuery);
                     ResultSummary summary = tx.run(query, Map.of("rows", g.getValue())).consume();
                     nodes += summary.counters().nodesCreated();
                 }
-                for (Map.Entry<String, List<Value>> g : relationshipGroups.entrySet()) {
+                for (Map.Entry<Group<String>, List<Value>> g : relationshipGroups.entrySet()) {
                     String query = relationshipQueries.computeIfAbsent(g.getKey(), DriverRestoreSink::relationshipQuery);
                     ResultSummary summary = tx.run(query, Map.of("rows", g.getValue())).consume();
                     relationships += summary.counters().relationshipsCreated();
@@ -428,6 +548,25 @@ public final class DriverRestoreSink implements RestoreSink {
                     + " relationships were committed; nodes still carry the temporary label " + GraphFormat.IMPORT_LABEL
                     + "). Do not use it: wipe it and restore a good backup again (e.g. with wipe(true)).";
         }
+    }
+
+    /** A batch group: rows of one label set (or type), with or without 32-bit float vectors. */
+    private record Group<K>(K key, boolean vectors) {
+    }
+
+    static final String NODE_VECTOR_PROCEDURE = "db.create.setNodeVectorProperty";
+    static final String RELATIONSHIP_VECTOR_PROCEDURE = "db.create.setRelationshipVectorProperty";
+
+    private static String nodeQuery(Group<List<String>> group) {
+        String query = nodeQuery(group.key());
+        return group.vectors() ? query + " WITH n, row UNWIND keys(coalesce(row.v, {})) AS vk CALL " + NODE_VECTOR_PROCEDURE
+                + "(n, vk, row.v[vk])" : query;
+    }
+
+    private static String relationshipQuery(Group<String> group) {
+        String query = relationshipQuery(group.key());
+        return group.vectors() ? query + " WITH r, row UNWIND keys(coalesce(row.v, {})) AS vk CALL "
+                + RELATIONSHIP_VECTOR_PROCEDURE + "(r, vk, row.v[vk])" : query;
     }
 
     static String nodeQuery(List<String> labels) {
