@@ -90,12 +90,17 @@ import java.util.Optional;
  * before and after the export, {@link Attributes#CHANGED_DURING_EXPORT} is {@code true} and a warning
  * is logged.
  *
- * <p><b>Known limitations of APOC's encoding</b> (recorded in the manifest as {@value #LIMITATIONS};
- * this source does not change APOC's data encoding): byte arrays ({@code byte[]}) are written as lists
- * of integers and come back as integer lists ({@code long[]}); 32-bit float arrays (such as vectors set
- * with {@code db.create.setNodeVectorProperty}) are written as 64-bit floats and come back as
- * {@code double[]}. The content fingerprint of a restored database differs wherever such properties
- * exist. Use the driver-only engine ({@code cypher-driver}) for exact types.
+ * <p><b>Stored types.</b> The source takes the stored-type census ({@code db.schema.nodeTypeProperties()},
+ * {@code relTypeProperties()}) and records it in the manifest. APOC writes a 32-bit float array
+ * ({@code FloatArray}, e.g. a vector set with {@code db.create.setNodeVectorProperty}) as the floats'
+ * shortest decimals, which a replay stores as 64-bit floats; for every label set / relationship type
+ * whose key holds only {@code FloatArray} values, the script therefore ends its data with a statement
+ * that re-sets them through the vector-property procedure in transactions of 500 rows, which narrows each
+ * element back to the original 32-bit float, bit for bit. Known limitations (recorded as
+ * {@value #LIMITATIONS} and, per label set and key, in {@code census.warnings}): byte arrays
+ * ({@code byte[]}) are written as lists of integers and come back as {@code long[]}; keys that hold
+ * both 32-bit and 64-bit float arrays come back as 64-bit; narrow integer and float types come back
+ * widened. A restore compares the census and fails when a type changed that should not have.
  *
  * <p><b>Faults.</b> A server that stops or a connection that breaks fails the export with a
  * {@link SourceFailedException} whose message names the database and what to do; nothing is

@@ -1,10 +1,5 @@
 package io.github.neo4jbackup.export.cypher.census;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ArrayNode;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.neo4jbackup.export.cypher.CypherNames;
 import org.neo4j.driver.AccessMode;
 import org.neo4j.driver.Driver;
@@ -62,7 +57,6 @@ public final class StoredTypeCensus {
             "ShortArray", "LongArray", "CharArray", "StringArray");
 
     private static final TypeSystem TS = TypeSystem.getDefault();
-    private static final ObjectMapper JSON = new ObjectMapper();
 
     /** An empty census (no properties known). */
     public static final StoredTypeCensus EMPTY = new StoredTypeCensus(Map.of(), Map.of());
@@ -143,40 +137,7 @@ public final class StoredTypeCensus {
      * @throws IllegalArgumentException when the text is not a census of a known version
      */
     public static StoredTypeCensus fromJson(String json) {
-        JsonNode root;
-        try {
-            root = JSON.readTree(json);
-        } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("not a stored-type census: " + e.getOriginalMessage(), e);
-        }
-        if (root == null || !root.isObject() || root.path("version").asInt(-1) < 1) {
-            throw new IllegalArgumentException("not a stored-type census (no version)");
-        }
-        if (root.path("version").asInt() > VERSION) {
-            throw new IllegalArgumentException("stored-type census version " + root.path("version").asInt()
-                    + " is newer than this neo4j-backup reads (" + VERSION + ")");
-        }
-        Map<List<String>, Map<String, SortedSet<String>>> nodes = new TreeMap<>(StoredTypeCensus::compareLabels);
-        for (JsonNode n : root.path("nodes")) {
-            List<String> labels = new ArrayList<>();
-            n.path("labels").forEach(l -> labels.add(l.asText()));
-            nodes.put(sorted(labels), properties(n.path("properties")));
-        }
-        Map<String, Map<String, SortedSet<String>>> rels = new TreeMap<>();
-        for (JsonNode r : root.path("relationships")) {
-            rels.put(r.path("type").asText(), properties(r.path("properties")));
-        }
-        return new StoredTypeCensus(nodes, rels);
-    }
-
-    private static Map<String, SortedSet<String>> properties(JsonNode node) {
-        Map<String, SortedSet<String>> keys = new TreeMap<>();
-        for (Map.Entry<String, JsonNode> e : node.properties()) {
-            SortedSet<String> types = new TreeSet<>();
-            e.getValue().forEach(t -> types.add(t.asText()));
-            keys.put(e.getKey(), types);
-        }
-        return keys;
+        return CensusJson.read(json);
     }
 
     /**
@@ -185,29 +146,15 @@ public final class StoredTypeCensus {
      * @return the JSON text
      */
     public String toJson() {
-        ObjectNode root = JSON.createObjectNode();
-        root.put("version", VERSION);
-        ArrayNode n = root.putArray("nodes");
-        nodes.forEach((labels, keys) -> {
-            ObjectNode entry = n.addObject();
-            ArrayNode l = entry.putArray("labels");
-            labels.forEach(l::add);
-            putProperties(entry.putObject("properties"), keys);
-        });
-        ArrayNode r = root.putArray("relationships");
-        relationships.forEach((type, keys) -> {
-            ObjectNode entry = r.addObject();
-            entry.put("type", type);
-            putProperties(entry.putObject("properties"), keys);
-        });
-        return root.toString();
+        return CensusJson.write(this);
     }
 
-    private static void putProperties(ObjectNode node, Map<String, SortedSet<String>> keys) {
-        keys.forEach((key, types) -> {
-            ArrayNode a = node.putArray(key);
-            types.forEach(a::add);
-        });
+    /** A census of these entries (copied). */
+    static StoredTypeCensus of(Map<List<String>, Map<String, SortedSet<String>>> nodes,
+                               Map<String, Map<String, SortedSet<String>>> relationships) {
+        Map<List<String>, Map<String, SortedSet<String>>> n = new TreeMap<>(StoredTypeCensus::compareLabels);
+        n.putAll(nodes);
+        return new StoredTypeCensus(n, relationships);
     }
 
     /**
@@ -513,30 +460,7 @@ public final class StoredTypeCensus {
      * @return the warnings, sorted (empty when everything is reproducible)
      */
     public List<String> warnings(boolean float32Reproducible) {
-        List<String> out = new ArrayList<>();
-        nodes.forEach((labels, keys) -> warn(nodeName(labels), keys, float32Reproducible, out));
-        relationships.forEach((type, keys) -> warn(relationshipName(type), keys, float32Reproducible, out));
-        return out;
-    }
-
-    private static void warn(String entity, Map<String, SortedSet<String>> keys, boolean float32, List<String> out) {
-        keys.forEach((key, types) -> {
-            for (String t : types) {
-                if (!NARROW.contains(t)) {
-                    continue;
-                }
-                if (FLOAT_ARRAY.equals(t) && float32) {
-                    if (types.contains("DoubleArray")) {
-                        out.add(entity + " property '" + key + "' holds both FloatArray and DoubleArray values: "
-                                + "a value is restored as FloatArray only where the backup could tell it was one, "
-                                + "the others as DoubleArray");
-                    }
-                    continue;
-                }
-                out.add(entity + " property '" + key + "': " + t + " values cannot be written through Bolt and are "
-                        + "restored as " + widened(t) + " (same values, wider type)");
-            }
-        });
+        return CensusDifferences.warnings(this, float32Reproducible);
     }
 
     /**
@@ -547,21 +471,7 @@ public final class StoredTypeCensus {
      * @return the differences, sorted; empty when equal
      */
     public List<String> differences(StoredTypeCensus restored) {
-        List<String> out = new ArrayList<>();
-        Set<List<String>> labelSets = new TreeSet<>(StoredTypeCensus::compareLabels);
-        labelSets.addAll(nodes.keySet());
-        labelSets.addAll(restored.nodes.keySet());
-        for (List<String> labels : labelSets) {
-            compare(nodeName(labels), nodes.getOrDefault(labels, Map.of()),
-                    restored.nodes.getOrDefault(labels, Map.of()), out);
-        }
-        Set<String> types = new TreeSet<>(relationships.keySet());
-        types.addAll(restored.relationships.keySet());
-        for (String type : types) {
-            compare(relationshipName(type), relationships.getOrDefault(type, Map.of()),
-                    restored.relationships.getOrDefault(type, Map.of()), out);
-        }
-        return out;
+        return CensusDifferences.differences(this, restored, false);
     }
 
     /**
@@ -574,57 +484,7 @@ public final class StoredTypeCensus {
      * @return the differences that empty lists do not explain
      */
     public List<String> differencesBeyondEmptyLists(StoredTypeCensus restored) {
-        List<String> out = new ArrayList<>();
-        Set<List<String>> labelSets = new TreeSet<>(StoredTypeCensus::compareLabels);
-        labelSets.addAll(nodes.keySet());
-        labelSets.addAll(restored.nodes.keySet());
-        for (List<String> labels : labelSets) {
-            compareBeyondEmpty(nodeName(labels), nodes.getOrDefault(labels, Map.of()),
-                    restored.nodes.getOrDefault(labels, Map.of()), out);
-        }
-        Set<String> types = new TreeSet<>(relationships.keySet());
-        types.addAll(restored.relationships.keySet());
-        for (String type : types) {
-            compareBeyondEmpty(relationshipName(type), relationships.getOrDefault(type, Map.of()),
-                    restored.relationships.getOrDefault(type, Map.of()), out);
-        }
-        return out;
-    }
-
-    private static void compareBeyondEmpty(String entity, Map<String, SortedSet<String>> a,
-                                           Map<String, SortedSet<String>> b, List<String> out) {
-        Set<String> keys = new TreeSet<>(a.keySet());
-        keys.addAll(b.keySet());
-        for (String key : keys) {
-            SortedSet<String> x = a.getOrDefault(key, Collections.emptySortedSet());
-            SortedSet<String> y = b.getOrDefault(key, Collections.emptySortedSet());
-            if (x.equals(y)) {
-                continue;
-            }
-            SortedSet<String> lost = new TreeSet<>(x);
-            lost.removeAll(y);
-            SortedSet<String> gained = new TreeSet<>(y);
-            gained.removeAll(x);
-            boolean explained = gained.stream().allMatch("StringArray"::equals)
-                    && lost.stream().allMatch(t -> t.endsWith("Array"));
-            if (!explained) {
-                compare(entity, Map.of(key, x), Map.of(key, y), out);
-            }
-        }
-    }
-
-    private static void compare(String entity, Map<String, SortedSet<String>> a, Map<String, SortedSet<String>> b,
-                                List<String> out) {
-        Set<String> keys = new TreeSet<>(a.keySet());
-        keys.addAll(b.keySet());
-        for (String key : keys) {
-            SortedSet<String> x = a.getOrDefault(key, Collections.emptySortedSet());
-            SortedSet<String> y = b.getOrDefault(key, Collections.emptySortedSet());
-            if (!x.equals(y)) {
-                out.add(entity + " property '" + key + "': backup " + (x.isEmpty() ? "none" : String.join("+", x))
-                        + ", restored " + (y.isEmpty() ? "none" : String.join("+", y)));
-            }
-        }
+        return CensusDifferences.differences(this, restored, true);
     }
 
     /**

@@ -61,6 +61,13 @@ import java.util.Objects;
  * and, unless disabled, the content and schema fingerprints are read for comparison with the
  * manifest.
  *
+ * <p>Stored types: values the backup marked as 32-bit float arrays ({@code list<float32>}) are
+ * written through {@code db.create.setNodeVectorProperty} / {@code setRelationshipVectorProperty} in
+ * the same batches, so they are stored as {@code FloatArray} again, bit for bit; a target without
+ * those procedures, or a vector with NaN or an infinity, gets them as 64-bit lists with a warning
+ * naming label set and key. After the load the census of the restored database is compared with
+ * the manifest's (see {@code docs/manifest.md}).
+ *
  * <p>Everything streams: one line is parsed at a time and at most one batch is held. The last
  * batch is written only after the whole stream was read, its trailer checked and its end reached
  * (where the pipeline's verifying stream checks the checksum). Committed batches cannot be rolled
@@ -179,7 +186,11 @@ public final class DriverRestoreSink implements RestoreSink {
      * @return counts after the restore and attributes: {@code restore.nodesCreated},
      *         {@code restore.relationshipsCreated}, {@code restore.duration}, and the
      *         {@link Attributes#CONTENT_FINGERPRINT} and {@link Attributes#SCHEMA_FINGERPRINT} of
-     *         the restored database (unless disabled)
+     *         the restored database (unless disabled; the content fingerprint in the version the
+     *         manifest records), {@code restore.float32Values}, and the stored-type check
+     *         ({@link CensusAttributes#CENSUS}, {@link CensusAttributes#MATCHES},
+     *         {@link CensusAttributes#DIFFERENCES}, {@link CensusAttributes#WARNINGS})
+     * @throws RestoreFailedException when stored types changed that the restore should have kept
      * @throws IOException         when the stream is not a valid backup or the server fails
      * @throws IntegrityException  when the verifying stream reports damage (the message says
      *                             whether the database holds a partial restore)
@@ -216,8 +227,6 @@ public final class DriverRestoreSink implements RestoreSink {
             attributes.put("restore.relationshipsSkipped", Long.toString(load.relationshipsSkipped));
         }
         GraphCounts counts;
-        StoredTypes storedTypes = new StoredTypes(what, manifest, load.float32Widened, load.float32Written,
-                load.restoreWarnings);
         try {
             counts = TargetDatabase.counts(driver, database);
             if (computeFingerprint) {
@@ -237,7 +246,9 @@ public final class DriverRestoreSink implements RestoreSink {
                             + ", which this neo4j-backup does not compute");
                 }
             }
-            attributes.putAll(storedTypes.check(StoredTypeCensus.read(driver, database)));
+            attributes.put("restore.float32Values", Long.toString(load.float32.written()));
+            attributes.putAll(CensusAttributes.checkRestore(what, database, manifest,
+                    StoredTypeCensus.read(driver, database), load.float32.widened(), load.float32.warnings(), LOG));
         } catch (Neo4jException | IOException e) {
             throw new IOException("Restore of " + what + " into database '" + database + "' wrote all data, but "
                     + "reading the counts and fingerprints afterwards failed: " + e.getMessage() + ". Check the "
@@ -248,32 +259,6 @@ public final class DriverRestoreSink implements RestoreSink {
         LOG.info("Restored {} into database '{}': {} nodes, {} relationships, {} schema statements in {}", what,
                 database, load.nodesCreated, load.relationshipsCreated, load.schemaApplied, took);
         return new SinkResult(counts, attributes);
-    }
-
-    /** The stored-type check after a restore: the census compared with the backup's. */
-    private final class StoredTypes {
-        private final String what;
-        private final Manifest manifest;
-        private final java.util.Set<String> float32Widened;
-        private final long float32Written;
-        private final List<String> restoreWarnings;
-
-        StoredTypes(String what, Manifest manifest, java.util.Set<String> float32Widened, long float32Written,
-                    List<String> restoreWarnings) {
-            this.what = what;
-            this.manifest = manifest;
-            this.float32Widened = float32Widened;
-            this.float32Written = float32Written;
-            this.restoreWarnings = restoreWarnings;
-        }
-
-        Map<String, String> check(StoredTypeCensus restored) {
-            Map<String, String> out = new LinkedHashMap<>();
-            out.put("restore.float32Values", Long.toString(float32Written));
-            out.putAll(CensusAttributes.checkRestore(what, database, manifest, restored, float32Widened,
-                    restoreWarnings, LOG));
-            return out;
-        }
     }
 
     private void compare(String what, String kind, String expected, String actual) {
@@ -314,19 +299,15 @@ public final class DriverRestoreSink implements RestoreSink {
         long relationshipsCreated;
         long relationshipsSkipped;
         long schemaApplied;
-        long float32Written;
         GraphRecord.Trailer trailer;
-        /** entity + NUL + key of FloatArray values written as 64-bit floats (no procedure, not finite). */
-        final java.util.Set<String> float32Widened = new java.util.TreeSet<>();
-        final List<String> restoreWarnings = new ArrayList<>();
-        private Boolean nodeVectors;
-        private Boolean relationshipVectors;
+        final Float32Writes float32;
 
         private final boolean wiped;
 
         Load(String what, boolean wiped) {
             this.what = what;
             this.wiped = wiped;
+            this.float32 = new Float32Writes(what, database);
         }
 
         void run(GraphFileReader reader) throws IOException {
@@ -391,79 +372,11 @@ public final class DriverRestoreSink implements RestoreSink {
             }
             Map<String, Object> row = new HashMap<>(4);
             row.put("k", n.key());
-            boolean vectors = split(session, row, n.properties(), n.storedTypes(), true,
+            boolean vectors = float32.split(session, row, n.properties(), n.storedTypes(), true,
                     n.storedTypes().isEmpty() ? null : StoredTypeCensus.nodeName(n.labels()));
             nodeGroups.computeIfAbsent(new Group<>(n.labels(), vectors), l -> new ArrayList<>()).add(Values.value(row));
             pendingRows++;
             pendingChars += chars;
-        }
-
-        /**
-         * Puts the properties into the row: {@code p} those written with SET, {@code v} the 32-bit float
-         * arrays written through the vector-property procedure (when the server has it and the vector
-         * is finite; otherwise they go into {@code p} as 64-bit floats, with a warning).
-         *
-         * @return whether the row has vectors
-         */
-        private boolean split(Session session, Map<String, Object> row, Map<String, Value> properties,
-                              Map<String, String> storedTypes, boolean node, String entity) {
-            if (storedTypes.isEmpty()) {
-                row.put("p", Values.value(asObjectMap(properties)));
-                return false;
-            }
-            Map<String, Value> p = new HashMap<>(properties);
-            Map<String, Value> v = new HashMap<>(4);
-            for (Map.Entry<String, String> e : storedTypes.entrySet()) {
-                Value value = p.get(e.getKey());
-                if (value == null || !StoredTypeCensus.FLOAT_ARRAY.equals(e.getValue())) {
-                    continue;
-                }
-                String problem = vectorProblem(session, node, value);
-                if (problem == null) {
-                    v.put(e.getKey(), p.remove(e.getKey()));
-                    float32Written++;
-                } else if (float32Widened.add(entity + "\u0000" + e.getKey())) {
-                    String warning = entity + " property '" + e.getKey() + "': FloatArray values are restored as "
-                            + "DoubleArray (" + problem + ")";
-                    restoreWarnings.add(warning);
-                    LOG.warn("Restore of {} into '{}': {}", what, database, warning);
-                }
-            }
-            row.put("p", Values.value(asObjectMap(p)));
-            if (v.isEmpty()) {
-                return false;
-            }
-            row.put("v", Values.value(asObjectMap(v)));
-            return true;
-        }
-
-        /** Why a float32 vector cannot go through the procedure, or {@code null} when it can. */
-        private String vectorProblem(Session session, boolean node, Value vector) {
-            if (node ? nodeVectors == null : relationshipVectors == null) {
-                String name = node ? NODE_VECTOR_PROCEDURE : RELATIONSHIP_VECTOR_PROCEDURE;
-                boolean available;
-                try {
-                    available = !session.run("SHOW PROCEDURES YIELD name WHERE name = $name RETURN name",
-                            Map.of("name", name)).list().isEmpty();
-                } catch (Neo4jException e) {
-                    available = true; // not allowed to list procedures: try, and fail loudly if it is missing
-                }
-                if (node) {
-                    nodeVectors = available;
-                } else {
-                    relationshipVectors = available;
-                }
-            }
-            if (!(node ? nodeVectors : relationshipVectors)) {
-                return "the target server has no " + (node ? NODE_VECTOR_PROCEDURE : RELATIONSHIP_VECTOR_PROCEDURE)
-                        + ", the only way to write 32-bit floats through Bolt";
-            }
-            for (Value e : vector.values()) {
-                if (!Double.isFinite(e.asDouble())) {
-                    return "a vector holds NaN or an infinity, which the vector-property procedures refuse";
-                }
-            }
-            return null;
         }
 
         private void addRelationship(Session session, GraphRecord.Relationship r, int chars) {
@@ -473,7 +386,7 @@ public final class DriverRestoreSink implements RestoreSink {
             Map<String, Object> row = new HashMap<>(4);
             row.put("s", r.start());
             row.put("e", r.end());
-            boolean vectors = split(session, row, r.properties(), r.storedTypes(), false,
+            boolean vectors = float32.split(session, row, r.properties(), r.storedTypes(), false,
                     r.storedTypes().isEmpty() ? null : StoredTypeCensus.relationshipName(r.type()));
             relationshipGroups.computeIfAbsent(new Group<>(r.type(), vectors), t -> new ArrayList<>())
                     .add(Values.value(row));
@@ -554,19 +467,14 @@ public final class DriverRestoreSink implements RestoreSink {
     private record Group<K>(K key, boolean vectors) {
     }
 
-    static final String NODE_VECTOR_PROCEDURE = "db.create.setNodeVectorProperty";
-    static final String RELATIONSHIP_VECTOR_PROCEDURE = "db.create.setRelationshipVectorProperty";
-
     private static String nodeQuery(Group<List<String>> group) {
         String query = nodeQuery(group.key());
-        return group.vectors() ? query + " WITH n, row UNWIND keys(coalesce(row.v, {})) AS vk CALL " + NODE_VECTOR_PROCEDURE
-                + "(n, vk, row.v[vk])" : query;
+        return group.vectors() ? query + Float32Writes.nodeSuffix() : query;
     }
 
     private static String relationshipQuery(Group<String> group) {
         String query = relationshipQuery(group.key());
-        return group.vectors() ? query + " WITH r, row UNWIND keys(coalesce(row.v, {})) AS vk CALL "
-                + RELATIONSHIP_VECTOR_PROCEDURE + "(r, vk, row.v[vk])" : query;
+        return group.vectors() ? query + Float32Writes.relationshipSuffix() : query;
     }
 
     static String nodeQuery(List<String> labels) {
@@ -580,11 +488,6 @@ public final class DriverRestoreSink implements RestoreSink {
     static String relationshipQuery(String type) {
         return "UNWIND $rows AS row MATCH (a:" + LABEL + " {" + KEY + ": row.s}) MATCH (b:" + LABEL + " {" + KEY
                 + ": row.e}) CREATE (a)-[r:" + CypherNames.quote(type) + "]->(b) SET r = row.p";
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static Map<String, Object> asObjectMap(Map<String, Value> map) {
-        return (Map) map;
     }
 
     private static <K> Map<K, String> lru() {

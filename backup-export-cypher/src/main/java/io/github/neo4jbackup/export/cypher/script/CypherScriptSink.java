@@ -87,10 +87,15 @@ import java.util.regex.Pattern;
  *       holds a partial restore, which every failure message says.</li>
  * </ul>
  *
+ * <p>Long list literals of numbers (embeddings, 100 rows of them per APOC {@code UNWIND}) are sent as
+ * parameters instead of statement text ({@link Builder#parameterizeLists(boolean)}): the same values,
+ * but the server parses kilobytes instead of megabytes per statement, which bounds its memory.
+ *
  * <p>After the replay the sink reports the counts of the database and, unless switched off with
  * {@link Builder#computeFingerprint(boolean)}, its content and schema fingerprints
  * ({@link Attributes#CONTENT_FINGERPRINT}, {@link Attributes#SCHEMA_FINGERPRINT}) so they can be
- * compared with the manifest. The driver belongs to the caller and is never closed. Immutable and
+ * compared with the manifest, and checks the stored-type census against the manifest's
+ * ({@code census.*} attributes; an unannounced change of stored type fails the restore). The driver belongs to the caller and is never closed. Immutable and
  * thread-safe; each restore uses its own sessions.
  */
 public final class CypherScriptSink implements RestoreSink {
