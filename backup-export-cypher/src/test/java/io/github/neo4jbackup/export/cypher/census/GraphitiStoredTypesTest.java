@@ -297,6 +297,11 @@ public class GraphitiStoredTypesTest {
         }
         assertThat(StoredTypeCensus.read(driver, "neo4j").nodeTypes(List.of("Sensor"), "vec"))
                 .containsExactly("FloatArray");
+        // verify at level RESTORE sees it too: the content fingerprint covers stored types
+        VerifyReport verified = pipeline.verify(manifest.id(), VerifyLevel.RESTORE,
+                DriverRestoreSink.builder(driver).wipe(true).build());
+        assertThat(verified.ok()).isFalse();
+        assertThat(verified.problems()).anySatisfy(p -> assertThat(p).startsWith(Attributes.CONTENT_FINGERPRINT));
     }
 
     @Test
@@ -333,6 +338,33 @@ public class GraphitiStoredTypesTest {
                     r.get(1).equals(r.get(2)) ? "DoubleArray" : "FloatArray"));
         }
         return out;
+    }
+
+    @Test
+    void aManifestWithAVersion1FingerprintIsComparedWithVersion1() throws Exception {
+        try (Session s = driver.session()) {
+            s.run("CREATE (n:Entity {uuid: 'a'}) WITH n CALL db.create.setNodeVectorProperty(n, 'v', [0.1, 0.2])")
+                    .consume();
+        }
+        GraphFingerprint v1 = GraphFingerprint.compute(driver, "neo4j",
+                GraphFingerprint.Options.builder().contentVersion(1).build());
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        DriverExportSource.builder(driver).build().export(out, null);
+        // a manifest as written before version 2: a content fingerprint, no version, no census
+        Manifest old = new Manifest(1, "neo4j-20250101T000000Z", "neo4j", java.time.Instant.EPOCH,
+                java.time.Instant.EPOCH, new Manifest.SourceInfo("cypher-driver", null, null, null,
+                Map.of(Attributes.CONTENT_FINGERPRINT, v1.content().hex())), "0.1.0", "host", List.of(),
+                new io.github.neo4jbackup.core.manifest.StoredObject(
+                        io.github.neo4jbackup.core.spi.ObjectKey.of("neo4j/x.ndjson"), 1, 1, "0".repeat(64),
+                        "0".repeat(64)), null, Map.of(), Map.of());
+        server.clear();
+        Map<String, String> attributes = DriverRestoreSink.builder(driver).build()
+                .restore(new java.io.ByteArrayInputStream(out.toByteArray()), old).attributes();
+        assertThat(attributes).containsEntry(Attributes.CONTENT_FINGERPRINT, v1.content().hex())
+                .containsEntry(GraphFingerprint.CONTENT_VERSION, "1")
+                .doesNotContainKey(CensusAttributes.MATCHES);
+        assertThat(GraphFingerprint.contentVersion(Map.of())).isEqualTo(1);
+        assertThat(GraphFingerprint.contentVersion(Map.of(GraphFingerprint.CONTENT_VERSION, "2"))).isEqualTo(2);
     }
 
     @Test
