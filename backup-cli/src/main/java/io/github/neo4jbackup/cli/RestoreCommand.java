@@ -202,6 +202,14 @@ final class RestoreCommand extends AbstractCommand {
             if (note != null) {
                 say(note);
             }
+            // stored types the restore could not reproduce (e.g. 32-bit integer arrays through Bolt)
+            Map<String, String> restoredFacts = result.sinkResult().attributes();
+            if (restoredFacts.containsKey("census.warnings")) {
+                say("Warning: stored types not reproduced exactly: " + restoredFacts.get("census.warnings"));
+            }
+            if (restoredFacts.containsKey("census.differences")) {
+                say("Warning: STORED TYPES DIFFER from the backup: " + restoredFacts.get("census.differences"));
+            }
             if (json) {
                 printJson(Json.restore(result, db));
             }

@@ -13,6 +13,12 @@ public final class Attributes {
     /** SHA-256 of the normalized schema (indexes and constraints, LOOKUP indexes excluded), lower-case hex. */
     public static final String SCHEMA_FINGERPRINT = "fingerprint.schema";
 
+    /**
+     * The version of the content fingerprint's encoding ({@code 2} includes stored types; absent
+     * means {@code 1}). Fingerprints of different versions are not compared.
+     */
+    public static final String CONTENT_FINGERPRINT_VERSION = "fingerprint.content.version";
+
     /** {@code true} when the database changed while it was exported (counts before and after differ). */
     public static final String CHANGED_DURING_EXPORT = "consistency.changedDuringExport";
 

@@ -142,6 +142,15 @@ public final class Neo4jTestServer implements AutoCloseable {
     }
 
     /**
+     * The default database through the embedded API (for writing stored types Bolt cannot express).
+     *
+     * @return the database service
+     */
+    public org.neo4j.graphdb.GraphDatabaseService database() {
+        return neo4j.defaultDatabaseService();
+    }
+
+    /**
      * The Bolt URI.
      *
      * @return the URI

@@ -10,6 +10,8 @@ import io.github.neo4jbackup.core.spi.BackupSource;
 import io.github.neo4jbackup.core.spi.ExportContext;
 import io.github.neo4jbackup.core.spi.GraphCounts;
 import io.github.neo4jbackup.core.spi.SourceDescription;
+import io.github.neo4jbackup.export.cypher.census.CensusAttributes;
+import io.github.neo4jbackup.export.cypher.census.StoredTypeCensus;
 import io.github.neo4jbackup.export.cypher.internal.Durations;
 import io.github.neo4jbackup.export.cypher.internal.StallWatchdog.StalledException;
 import io.github.neo4jbackup.export.cypher.internal.StallWatchdog;
@@ -94,12 +96,17 @@ import java.util.Optional;
  * ({@link io.github.neo4jbackup.core.RestoreFailedException}) instead of reporting success. Quiesce
  * the writers, or use the driver engine, for online backups (see {@code docs/consistency.md}).
  *
- * <p><b>Known limitations of APOC's encoding</b> (recorded in the manifest as {@value #LIMITATIONS};
- * this source does not change APOC's data encoding): byte arrays ({@code byte[]}) are written as lists
- * of integers and come back as integer lists ({@code long[]}); 32-bit float arrays (such as vectors set
- * with {@code db.create.setNodeVectorProperty}) are written as 64-bit floats and come back as
- * {@code double[]}. The content fingerprint of a restored database differs wherever such properties
- * exist. Use the driver-only engine ({@code cypher-driver}) for exact types.
+ * <p><b>Stored types.</b> The source takes the stored-type census ({@code db.schema.nodeTypeProperties()},
+ * {@code relTypeProperties()}) and records it in the manifest. APOC writes a 32-bit float array
+ * ({@code FloatArray}, e.g. a vector set with {@code db.create.setNodeVectorProperty}) as the floats'
+ * shortest decimals, which a replay stores as 64-bit floats; for every label set / relationship type
+ * whose key holds only {@code FloatArray} values, the script therefore ends its data with a statement
+ * that re-sets them through the vector-property procedure in transactions of 500 rows, which narrows each
+ * element back to the original 32-bit float, bit for bit. Known limitations (recorded as
+ * {@value #LIMITATIONS} and, per label set and key, in {@code census.warnings}): byte arrays
+ * ({@code byte[]}) are written as lists of integers and come back as {@code long[]}; keys that hold
+ * both 32-bit and 64-bit float arrays come back as 64-bit; narrow integer and float types come back
+ * widened. A restore compares the census and fails when a type changed that should not have.
  *
  * <p><b>Faults.</b> A server that stops or a connection that breaks fails the export with a
  * {@link SourceFailedException} whose message names the database and what to do; nothing is
@@ -135,9 +142,13 @@ public final class ApocCypherSource implements BackupSource {
     /** Manifest attribute: how many of APOC's own schema statements were replaced by complete DDL. */
     public static final String SCHEMA_REPLACED = "apoc.schemaStatementsReplaced";
 
+    /** Manifest attribute: how many post-data statements restore 32-bit float arrays in their stored type. */
+    public static final String FLOAT32_PASS = "apoc.float32Statements";
+
     /** The text of {@value #LIMITATIONS}. */
     public static final String LIMITATIONS_TEXT = "byte arrays are restored as integer lists (long[]); "
-            + "32-bit float arrays are restored as 64-bit float lists (double[])";
+            + "32-bit float arrays are written as 64-bit floats and narrowed back to 32-bit after the data "
+            + "(exact), except under keys that also hold 64-bit float arrays (those stay 64-bit)";
 
     /** The engine to use instead when APOC is not available. */
     static final String DRIVER_ALTERNATIVE = "the driver engine (--engine driver on the command line, engine id "
@@ -254,6 +265,7 @@ public final class ApocCypherSource implements BackupSource {
         Probe probe = watchdog.call("the APOC version", this::probe);
         GraphCounts before = watchdog.call("the counts", () -> TargetDatabase.counts(driver, database));
         DatabaseSchema schema = watchdog.call("the schema", () -> SchemaReader.read(driver, database));
+        StoredTypeCensus census = watchdog.call("the stored-type census", () -> StoredTypeCensus.read(driver, database));
         IdentifierRepair repair = IdentifierRepair.forNames(probe.names);
         LOG.info("APOC {} export of database '{}' started ({} nodes, {} relationships, batch size {})",
                 probe.apocVersion, database, before.nodes(), before.relationships(), batchSize);
@@ -285,6 +297,10 @@ public final class ApocCypherSource implements BackupSource {
             throw exportFailed(e);
         }
 
+        List<String> float32Pass = Float32Pass.statements(census);
+        writeDdl(writer, "32-bit float arrays (FloatArray in the source, e.g. vectors): the data above holds them as "
+                + "64-bit floats; each element is the float's shortest decimal, which narrows back to the same float",
+                float32Pass);
         writeDdl(writer, "Indexes (complete DDL read by neo4j-backup), created after the data",
                 SchemaWriter.statements(schema, SchemaWriter.Phase.AFTER_DATA));
         writer.write("CALL db.awaitIndexes(" + Math.max(1, awaitIndexesTimeout.toSeconds()) + ");\n");
@@ -326,6 +342,8 @@ public final class ApocCypherSource implements BackupSource {
             LOG.debug("Could not read the default language of database '{}': {}", database, e.getMessage());
         }
         attributes.put(LIMITATIONS, LIMITATIONS_TEXT);
+        attributes.putAll(CensusAttributes.backup(census, true, -1, database, LOG));
+        attributes.put(FLOAT32_PASS, Integer.toString(float32Pass.size()));
         attributes.put(ROWS, Long.toString(rewrite.rows));
         attributes.put(SCHEMA_REPLACED, Long.toString(rewrite.schemaStatementsRemoved));
         attributes.put("apoc.batchSize", Integer.toString(batchSize));

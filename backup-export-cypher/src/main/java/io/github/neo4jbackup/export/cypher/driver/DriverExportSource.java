@@ -10,6 +10,9 @@ import io.github.neo4jbackup.core.spi.BackupSource;
 import io.github.neo4jbackup.core.spi.ExportContext;
 import io.github.neo4jbackup.core.spi.GraphCounts;
 import io.github.neo4jbackup.core.spi.SourceDescription;
+import io.github.neo4jbackup.export.cypher.census.CensusAttributes;
+import io.github.neo4jbackup.export.cypher.census.StoredTypeCensus;
+import io.github.neo4jbackup.export.cypher.fingerprint.GraphFingerprint;
 import io.github.neo4jbackup.export.cypher.fingerprint.GraphFingerprinter;
 import io.github.neo4jbackup.export.cypher.internal.Durations;
 import io.github.neo4jbackup.export.cypher.internal.StallWatchdog.StalledException;
@@ -93,9 +96,16 @@ import java.util.function.Function;
  * {@code db.transaction.timeout} (or {@link Builder#transactionTimeout(Duration)}) must allow it;
  * a read transaction holds no growing state on the server. Node keys in the backup are the
  * internal ids ({@code id(n)}) at export time; they are only used to connect relationships and are
- * not kept by a restore. The driver has no 32-bit float or integer types: {@code float[]} and
- * {@code int[]} properties (e.g. written by {@code db.create.setNodeVectorProperty}) come back as
- * 64-bit lists, with exactly the same values.
+ * not kept by a restore.
+ *
+ * <p>Stored types: the driver has no 32-bit float or integer types, so the export also reads the
+ * stored-type census ({@link StoredTypeCensus}, {@code db.schema.nodeTypeProperties()} /
+ * {@code relTypeProperties()}) in its transaction and records it in the manifest
+ * ({@value CensusAttributes#CENSUS}). 32-bit float arrays ({@code FloatArray}, e.g. written by
+ * {@code db.create.setNodeVectorProperty}) are written as {@code list<float32>} and restored in
+ * that type; the narrow types a logical restore cannot write ({@code IntegerArray},
+ * {@code ShortArray}, {@code Float}, {@code Integer}, ...) are named in a warning
+ * ({@value CensusAttributes#WARNINGS}) and come back widened, with the same values.
  *
  * <p>Value types newer than the driver (Neo4j 2025.10's {@code VECTOR}, 2026.08's {@code UUID})
  * reach it as placeholder maps; a property holding one fails the export, naming the label or type
@@ -271,6 +281,8 @@ public final class DriverExportSource implements BackupSource {
         InlineFingerprint fingerprint = new InlineFingerprint();
         ExportClosure closure = new ExportClosure(database);
         String schemaFingerprint;
+        StoredTypeCensus census;
+        long float32Values = 0;
         long schemaStatements = 0;
         SessionConfig sessionConfig = SessionConfig.builder().withDatabase(database)
                 .withDefaultAccessMode(AccessMode.READ).withFetchSize(fetchSize).build();
@@ -280,6 +292,7 @@ public final class DriverExportSource implements BackupSource {
                      () -> session.beginTransaction(txConfig))) {
             DatabaseSchema schema = watchdog.call("the schema", () -> SchemaReader.read(tx, database));
             schemaFingerprint = schema.fingerprint();
+            census = watchdog.call("the stored-type census", () -> StoredTypeCensus.read(tx));
             writer.header(new GraphRecord.Header(GraphFormat.VERSION, database, server.version(), server.edition(),
                     createdAt.toString()));
             for (GraphRecord.SchemaStatement statement : statements(schema)) {
@@ -288,21 +301,43 @@ public final class DriverExportSource implements BackupSource {
             }
             Function<Value, String> asString = Value::asString;
             Function<Value, Value> identity = v -> v;
+            // keys with both FloatArray and DoubleArray values: decided per value on the server
+            List<String> mixedNodeKeys = census.mixedFloatArrayKeys(true);
+            List<String> mixedRelationshipKeys = census.mixedFloatArrayKeys(false);
+            long[] float32Count = {0};
+            StoredTypeCensus nodeCensus = census;
+            // closure nodes (read by id) carry no per-value evidence: the census decides for them
             ExportClosure.NodeWriter nodeWriter = (key, l, p) -> {
                 List<String> labels = l.asList(asString);
                 Map<String, Value> properties = p.asMap(identity);
                 UnreadableValues.checkNode(properties, labels);
-                writer.node(key, labels, properties);
-                fingerprint.node(key, labels, properties);
+                Map<String, String> storedTypes = nodeCensus.nodeStoredTypes(labels, properties);
+                writer.node(key, labels, properties, storedTypes);
+                fingerprint.node(key, labels, properties, storedTypes);
+                float32Count[0] += float32(storedTypes);
                 progress.record();
             };
-            Result nodes = watchdog.call("the nodes", () -> tx.run(NODES_QUERY));
+            Result nodes = watchdog.call("the nodes", () -> mixedNodeKeys.isEmpty() ? tx.run(NODES_QUERY)
+                    : tx.run(NODES_QUERY + ", " + StoredTypeCensus.float32EvidenceExpression("n", "mixed") + " AS f",
+                    Map.of("mixed", mixedNodeKeys)));
             while (watchdog.hasNext(nodes, "the nodes")) {
                 Record r = nodes.next();
                 long key = r.get(0).asLong();
-                if (closure.exported(key)) {
-                    nodeWriter.node(key, r.get(1), r.get(2));
+                if (!closure.exported(key)) {
+                    continue;
                 }
+                if (mixedNodeKeys.isEmpty()) {
+                    nodeWriter.node(key, r.get(1), r.get(2));
+                    continue;
+                }
+                List<String> labels = r.get(1).asList(asString);
+                Map<String, Value> properties = r.get(2).asMap(identity);
+                UnreadableValues.checkNode(properties, labels);
+                Map<String, String> storedTypes = census.nodeStoredTypes(labels, properties);
+                writer.node(key, labels, properties, withEvidence(storedTypes, r.get(3), properties));
+                fingerprint.node(key, labels, properties, storedTypes);
+                float32Count[0] += float32(storedTypes);
+                progress.record();
             }
             if (beforeRelationships != null) {
                 beforeRelationships.run();
@@ -311,7 +346,11 @@ public final class DriverExportSource implements BackupSource {
             if (afterClosure != null) {
                 afterClosure.run();
             }
-            Result relationships = watchdog.call("the relationships", () -> tx.run(RELATIONSHIPS_QUERY));
+            Result relationships = watchdog.call("the relationships", () -> mixedRelationshipKeys.isEmpty()
+                    ? tx.run(RELATIONSHIPS_QUERY)
+                    : tx.run(RELATIONSHIPS_QUERY + ", "
+                    + StoredTypeCensus.float32EvidenceExpression("r", "mixed") + " AS f",
+                    Map.of("mixed", mixedRelationshipKeys)));
             while (watchdog.hasNext(relationships, "the relationships")) {
                 Record r = relationships.next();
                 long start = r.get(0).asLong();
@@ -322,10 +361,14 @@ public final class DriverExportSource implements BackupSource {
                 String type = r.get(2).asString();
                 Map<String, Value> properties = r.get(3).asMap(identity);
                 UnreadableValues.checkRelationship(properties, type);
-                writer.relationship(start, end, type, properties);
-                fingerprint.relationship(start, end, type, properties);
+                Map<String, String> storedTypes = census.relationshipStoredTypes(type, properties);
+                writer.relationship(start, end, type, properties, mixedRelationshipKeys.isEmpty() ? storedTypes
+                        : withEvidence(storedTypes, r.get(4), properties));
+                fingerprint.relationship(start, end, type, properties, storedTypes);
+                float32Count[0] += float32(storedTypes);
                 progress.record();
             }
+            float32Values = float32Count[0];
             watchdog.call("the end of the read transaction", () -> {
                 tx.commit();
                 return null;
@@ -374,6 +417,8 @@ public final class DriverExportSource implements BackupSource {
             attributes.put(Attributes.CONTENT_FINGERPRINT, content);
         }
         attributes.put(Attributes.SCHEMA_FINGERPRINT, schemaFingerprint);
+        attributes.put(GraphFingerprint.CONTENT_VERSION, Integer.toString(GraphFingerprinter.CURRENT_VERSION));
+        attributes.putAll(CensusAttributes.backup(census, true, float32Values, database, LOG));
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         attributes.put("export.duration", took.toString());
         LOG.info("Exported database '{}': {} nodes, {} relationships, {} schema statements in {}", database,
@@ -383,6 +428,36 @@ public final class DriverExportSource implements BackupSource {
         }
         return new SourceDescription(GraphFormat.ENGINE, GraphFormat.NAME + "/" + GraphFormat.VERSION,
                 server.version(), server.edition(), database, exported, attributes);
+    }
+
+    /**
+     * The stored types to write: the census's, plus the float32 arrays proven per value under keys
+     * that hold both float32 and float64 arrays. (The fingerprint keeps the census's decision, which
+     * a fingerprint of the restored database makes the same way.)
+     */
+    private static Map<String, String> withEvidence(Map<String, String> storedTypes, Value evidence,
+                                                    Map<String, Value> properties) {
+        if (evidence.isNull() || evidence.size() == 0) {
+            return storedTypes;
+        }
+        Map<String, String> out = new TreeMap<>(storedTypes);
+        for (Value k : evidence.values()) {
+            Value v = properties.get(k.asString());
+            if (v != null && StoredTypeCensus.float32Exact(v)) {
+                out.put(k.asString(), StoredTypeCensus.FLOAT_ARRAY);
+            }
+        }
+        return out;
+    }
+
+    private static long float32(Map<String, String> storedTypes) {
+        long n = 0;
+        for (String t : storedTypes.values()) {
+            if (StoredTypeCensus.FLOAT_ARRAY.equals(t)) {
+                n++;
+            }
+        }
+        return n;
     }
 
     /** The schema as statements in restore order: LOOKUP indexes, constraints, other indexes. */
@@ -466,20 +541,21 @@ public final class DriverExportSource implements BackupSource {
         String hex;
         boolean danglingRelationship;
 
-        void node(long key, List<String> labels, Map<String, Value> properties) {
+        void node(long key, List<String> labels, Map<String, Value> properties, Map<String, String> storedTypes) {
             if (fingerprinter != null) {
                 try {
-                    fingerprinter.node(key, labels, properties);
+                    fingerprinter.node(key, labels, properties, storedTypes);
                 } catch (UncheckedIOException | IllegalStateException e) {
                     give(e);
                 }
             }
         }
 
-        void relationship(long start, long end, String type, Map<String, Value> properties) {
+        void relationship(long start, long end, String type, Map<String, Value> properties,
+                          Map<String, String> storedTypes) {
             if (fingerprinter != null) {
                 try {
-                    fingerprinter.relationship(start, end, type, properties);
+                    fingerprinter.relationship(start, end, type, properties, storedTypes);
                 } catch (IllegalStateException e) {
                     danglingRelationship = true;
                     give(e);

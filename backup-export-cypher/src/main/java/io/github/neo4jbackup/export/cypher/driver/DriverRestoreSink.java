@@ -11,7 +11,10 @@ import io.github.neo4jbackup.core.spi.Attributes;
 import io.github.neo4jbackup.core.spi.GraphCounts;
 import io.github.neo4jbackup.core.spi.RestoreSink;
 import io.github.neo4jbackup.export.cypher.CypherNames;
+import io.github.neo4jbackup.export.cypher.census.CensusAttributes;
+import io.github.neo4jbackup.export.cypher.census.StoredTypeCensus;
 import io.github.neo4jbackup.export.cypher.fingerprint.GraphFingerprint;
+import io.github.neo4jbackup.export.cypher.fingerprint.GraphFingerprinter;
 import io.github.neo4jbackup.export.cypher.internal.Durations;
 import io.github.neo4jbackup.export.cypher.restore.RestoreGuard;
 import io.github.neo4jbackup.export.cypher.restore.TargetDatabase;
@@ -66,6 +69,13 @@ import java.util.Objects;
  * restore onto a newer server reports it as equivalent together with what the target chose
  * (result attributes {@code restore.schema}, {@code restore.schema.targetChoices},
  * {@code restore.note}); see {@code docs/compatibility.md}.
+ *
+ * <p>Stored types: values the backup marked as 32-bit float arrays ({@code list<float32>}) are
+ * written through {@code db.create.setNodeVectorProperty} / {@code setRelationshipVectorProperty} in
+ * the same batches, so they are stored as {@code FloatArray} again, bit for bit; a target without
+ * those procedures, or a vector with NaN or an infinity, gets them as 64-bit lists with a warning
+ * naming label set and key. After the load the census of the restored database is compared with
+ * the manifest's (see {@code docs/manifest.md}).
  *
  * <p>Everything streams: one line is parsed at a time and at most one batch is held. The last
  * batch is written only after the whole stream was read, its trailer checked and its end reached
@@ -185,7 +195,11 @@ public final class DriverRestoreSink implements RestoreSink {
      * @return counts after the restore and attributes: {@code restore.nodesCreated},
      *         {@code restore.relationshipsCreated}, {@code restore.duration}, and the
      *         {@link Attributes#CONTENT_FINGERPRINT} and {@link Attributes#SCHEMA_FINGERPRINT} of
-     *         the restored database (unless disabled)
+     *         the restored database (unless disabled; the content fingerprint in the version the
+     *         manifest records), {@code restore.float32Values}, and the stored-type check
+     *         ({@link CensusAttributes#CENSUS}, {@link CensusAttributes#MATCHES},
+     *         {@link CensusAttributes#DIFFERENCES}, {@link CensusAttributes#WARNINGS})
+     * @throws RestoreFailedException when stored types changed that the restore should have kept
      * @throws IOException         when the stream is not a valid backup or the server fails
      * @throws IntegrityException  when the verifying stream reports damage (the message says
      *                             whether the database holds a partial restore)
@@ -224,11 +238,25 @@ public final class DriverRestoreSink implements RestoreSink {
         try {
             counts = TargetDatabase.counts(driver, database);
             if (computeFingerprint) {
-                GraphFingerprint fingerprint = GraphFingerprint.compute(driver, database);
-                attributes.putAll(fingerprint.attributes());
-                compare(what, "content", load.trailer.contentFingerprint(), fingerprint.content().hex());
-                schemaPlan.compare(load.trailer.schemaFingerprint(), fingerprint.schema(), attributes);
+                int version = GraphFingerprint.contentVersion(manifest == null ? Map.of()
+                        : manifest.source().attributes());
+                if (manifest == null || load.trailer.contentFingerprint() == null) {
+                    version = GraphFingerprinter.CURRENT_VERSION;
+                }
+                if (version >= 1 && version <= GraphFingerprinter.CURRENT_VERSION) {
+                    GraphFingerprint fingerprint = GraphFingerprint.compute(driver, database,
+                            GraphFingerprint.Options.builder().contentVersion(version).build());
+                    attributes.putAll(fingerprint.attributes());
+                    compare(what, "content", load.trailer.contentFingerprint(), fingerprint.content().hex());
+                    schemaPlan.compare(load.trailer.schemaFingerprint(), fingerprint.schema(), attributes);
+                } else {
+                    attributes.put("fingerprint.skipped", "the backup's content fingerprint has version " + version
+                            + ", which this neo4j-backup does not compute");
+                }
             }
+            attributes.put("restore.float32Values", Long.toString(load.float32.written()));
+            attributes.putAll(CensusAttributes.checkRestore(what, database, manifest,
+                    StoredTypeCensus.read(driver, database), load.float32.widened(), load.float32.warnings(), LOG));
         } catch (Neo4jException | IOException e) {
             throw new IOException("Restore of " + what + " into database '" + database + "' wrote all data, but "
                     + "reading the counts and fingerprints afterwards failed: " + e.getMessage() + ". Check the "
@@ -266,10 +294,10 @@ public final class DriverRestoreSink implements RestoreSink {
     private final class Load {
         private final String what;
         private final List<GraphRecord.SchemaStatement> indexes = new ArrayList<>();
-        private final Map<List<String>, List<Value>> nodeGroups = new LinkedHashMap<>();
-        private final Map<String, List<Value>> relationshipGroups = new LinkedHashMap<>();
-        private final Map<List<String>, String> nodeQueries = lru();
-        private final Map<String, String> relationshipQueries = lru();
+        private final Map<Group<List<String>>, List<Value>> nodeGroups = new LinkedHashMap<>();
+        private final Map<Group<String>, List<Value>> relationshipGroups = new LinkedHashMap<>();
+        private final Map<Group<List<String>>, String> nodeQueries = lru();
+        private final Map<Group<String>, String> relationshipQueries = lru();
         private int pendingRows;
         private long pendingChars;
         private boolean started;
@@ -280,6 +308,7 @@ public final class DriverRestoreSink implements RestoreSink {
         long relationshipsSkipped;
         long schemaApplied;
         GraphRecord.Trailer trailer;
+        final Float32Writes float32;
 
         private final boolean wiped;
         private final SchemaPlan schemaPlan;
@@ -288,6 +317,7 @@ public final class DriverRestoreSink implements RestoreSink {
             this.what = what;
             this.wiped = wiped;
             this.schemaPlan = schemaPlan;
+            this.float32 = new Float32Writes(what, database);
         }
 
         void run(GraphFileReader reader) throws IOException {
@@ -352,8 +382,9 @@ public final class DriverRestoreSink implements RestoreSink {
             }
             Map<String, Object> row = new HashMap<>(4);
             row.put("k", n.key());
-            row.put("p", Values.value(asObjectMap(n.properties())));
-            nodeGroups.computeIfAbsent(n.labels(), l -> new ArrayList<>()).add(Values.value(row));
+            boolean vectors = float32.split(session, row, n.properties(), n.storedTypes(), true,
+                    n.storedTypes().isEmpty() ? null : StoredTypeCensus.nodeName(n.labels()));
+            nodeGroups.computeIfAbsent(new Group<>(n.labels(), vectors), l -> new ArrayList<>()).add(Values.value(row));
             pendingRows++;
             pendingChars += chars;
         }
@@ -365,8 +396,10 @@ public final class DriverRestoreSink implements RestoreSink {
             Map<String, Object> row = new HashMap<>(4);
             row.put("s", r.start());
             row.put("e", r.end());
-            row.put("p", Values.value(asObjectMap(r.properties())));
-            relationshipGroups.computeIfAbsent(r.type(), t -> new ArrayList<>()).add(Values.value(row));
+            boolean vectors = float32.split(session, row, r.properties(), r.storedTypes(), false,
+                    r.storedTypes().isEmpty() ? null : StoredTypeCensus.relationshipName(r.type()));
+            relationshipGroups.computeIfAbsent(new Group<>(r.type(), vectors), t -> new ArrayList<>())
+                    .add(Values.value(row));
             pendingRows++;
             pendingChars += chars;
         }
@@ -380,12 +413,12 @@ public final class DriverRestoreSink implements RestoreSink {
             long relationships = 0;
             long expectedRelationships = 0;
             try (Transaction tx = session.beginTransaction(txConfig())) {
-                for (Map.Entry<List<String>, List<Value>> g : nodeGroups.entrySet()) {
+                for (Map.Entry<Group<List<String>>, List<Value>> g : nodeGroups.entrySet()) {
                     String query = nodeQueries.computeIfAbsent(g.getKey(), DriverRestoreSink::nodeQuery);
                     ResultSummary summary = tx.run(query, Map.of("rows", g.getValue())).consume();
                     nodes += summary.counters().nodesCreated();
                 }
-                for (Map.Entry<String, List<Value>> g : relationshipGroups.entrySet()) {
+                for (Map.Entry<Group<String>, List<Value>> g : relationshipGroups.entrySet()) {
                     String query = relationshipQueries.computeIfAbsent(g.getKey(), DriverRestoreSink::relationshipQuery);
                     ResultSummary summary = tx.run(query, Map.of("rows", g.getValue())).consume();
                     relationships += summary.counters().relationshipsCreated();
@@ -461,6 +494,20 @@ public final class DriverRestoreSink implements RestoreSink {
         }
     }
 
+    /** A batch group: rows of one label set (or type), with or without 32-bit float vectors. */
+    private record Group<K>(K key, boolean vectors) {
+    }
+
+    private static String nodeQuery(Group<List<String>> group) {
+        String query = nodeQuery(group.key());
+        return group.vectors() ? query + Float32Writes.nodeSuffix() : query;
+    }
+
+    private static String relationshipQuery(Group<String> group) {
+        String query = relationshipQuery(group.key());
+        return group.vectors() ? query + Float32Writes.relationshipSuffix() : query;
+    }
+
     static String nodeQuery(List<String> labels) {
         StringBuilder sb = new StringBuilder(CypherLanguage.PREFIX + "UNWIND $rows AS row CREATE (n:").append(LABEL);
         for (String label : labels) {
@@ -472,11 +519,6 @@ public final class DriverRestoreSink implements RestoreSink {
     static String relationshipQuery(String type) {
         return CypherLanguage.PREFIX + "UNWIND $rows AS row MATCH (a:" + LABEL + " {" + KEY + ": row.s}) MATCH (b:" + LABEL + " {" + KEY
                 + ": row.e}) CREATE (a)-[r:" + CypherNames.quote(type) + "]->(b) SET r = row.p";
-    }
-
-    @SuppressWarnings({"unchecked", "rawtypes"})
-    private static Map<String, Object> asObjectMap(Map<String, Value> map) {
-        return (Map) map;
     }
 
     private static <K> Map<K, String> lru() {

@@ -227,6 +227,7 @@ public final class GraphFileReader {
         boolean hasKey = false;
         List<String> labels = List.of();
         Map<String, org.neo4j.driver.Value> properties = Map.of();
+        Map<String, String> storedTypes = new java.util.HashMap<>(2);
         while (in.nextMember(false)) {
             String k = in.key();
             switch (k) {
@@ -235,7 +236,7 @@ public final class GraphFileReader {
                     hasKey = true;
                 }
                 case "l" -> labels = stringList(in);
-                case "p" -> properties = ValueCodec.readProperties(in);
+                case "p" -> properties = ValueCodec.readProperties(in, storedTypes);
                 default -> in.skipValue();
             }
         }
@@ -243,7 +244,7 @@ public final class GraphFileReader {
             throw in.error("node without key \"k\"");
         }
         nodes++;
-        return new GraphRecord.Node(key, labels, properties);
+        return new GraphRecord.Node(key, labels, properties, storedTypes);
     }
 
     private GraphRecord.Relationship readRelationship(JsonLine in) throws IOException {
@@ -255,6 +256,7 @@ public final class GraphFileReader {
         int seen = 0;
         String type = null;
         Map<String, org.neo4j.driver.Value> properties = Map.of();
+        Map<String, String> storedTypes = new java.util.HashMap<>(2);
         while (in.nextMember(false)) {
             String k = in.key();
             switch (k) {
@@ -267,7 +269,7 @@ public final class GraphFileReader {
                     seen |= 2;
                 }
                 case "y" -> type = in.string();
-                case "p" -> properties = ValueCodec.readProperties(in);
+                case "p" -> properties = ValueCodec.readProperties(in, storedTypes);
                 default -> in.skipValue();
             }
         }
@@ -275,7 +277,7 @@ public final class GraphFileReader {
             throw in.error("relationship without start \"s\", end \"e\" or type \"y\"");
         }
         relationships++;
-        return new GraphRecord.Relationship(start, end, type, properties);
+        return new GraphRecord.Relationship(start, end, type, properties, storedTypes);
     }
 
     private GraphRecord.Trailer readTrailer(JsonLine in) throws IOException {

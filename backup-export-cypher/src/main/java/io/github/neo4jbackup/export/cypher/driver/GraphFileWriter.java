@@ -97,6 +97,22 @@ public final class GraphFileWriter {
      * @throws IllegalArgumentException when a property value cannot be stored in Neo4j (message names it)
      */
     public void node(long key, List<String> nodeLabels, Map<String, Value> properties) throws IOException {
+        node(key, nodeLabels, properties, Map.of());
+    }
+
+    /**
+     * Writes one node whose properties in {@code storedTypes} are stored narrower than the driver
+     * shows them ({@code FloatArray}: written as {@code list<float32>}).
+     *
+     * @param key         the backup-local key, unique in this stream
+     * @param nodeLabels  the labels
+     * @param properties  the properties
+     * @param storedTypes property key to narrow stored type
+     * @throws IOException              when writing fails
+     * @throws IllegalArgumentException when a property value cannot be stored in Neo4j (message names it)
+     */
+    public void node(long key, List<String> nodeLabels, Map<String, Value> properties,
+                     Map<String, String> storedTypes) throws IOException {
         if (section == Section.SCHEMA) {
             section = Section.NODES;
         }
@@ -113,7 +129,7 @@ public final class GraphFileWriter {
         }
         line.append("],\"p\":");
         try {
-            ValueCodec.writeProperties(line, properties);
+            ValueCodec.writeProperties(line, properties, storedTypes);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("Node " + key + " " + nodeLabels + ": " + e.getMessage(), e);
         }
@@ -133,6 +149,23 @@ public final class GraphFileWriter {
      * @throws IllegalArgumentException when a property value cannot be stored in Neo4j (message names it)
      */
     public void relationship(long start, long end, String type, Map<String, Value> properties) throws IOException {
+        relationship(start, end, type, properties, Map.of());
+    }
+
+    /**
+     * Writes one relationship whose properties in {@code storedTypes} are stored narrower than the
+     * driver shows them.
+     *
+     * @param start       the start node's key
+     * @param end         the end node's key
+     * @param type        the type
+     * @param properties  the properties
+     * @param storedTypes property key to narrow stored type
+     * @throws IOException              when writing fails
+     * @throws IllegalArgumentException when a property value cannot be stored in Neo4j (message names it)
+     */
+    public void relationship(long start, long end, String type, Map<String, Value> properties,
+                             Map<String, String> storedTypes) throws IOException {
         if (section == Section.SCHEMA || section == Section.NODES) {
             section = Section.RELATIONSHIPS;
         }
@@ -142,7 +175,7 @@ public final class GraphFileWriter {
         ValueCodec.writeString(line, type);
         line.append(",\"p\":");
         try {
-            ValueCodec.writeProperties(line, properties);
+            ValueCodec.writeProperties(line, properties, storedTypes);
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("Relationship (" + start + ")-[:" + type + "]->(" + end + "): "
                     + e.getMessage(), e);

@@ -11,7 +11,7 @@ public final class GraphFormat {
     public static final String NAME = "neo4j-backup-graph";
 
     /** The format version this library writes and the newest it reads. */
-    public static final int VERSION = 1;
+    public static final int VERSION = 2;
 
     /** The file extension of the raw stream (without a dot). */
     public static final String EXTENSION = "ndjson";

@@ -102,8 +102,22 @@ public sealed interface GraphRecord {
      * @param key        the backup-local node key (unique within the stream; not kept by a restore)
      * @param labels     the labels
      * @param properties the properties as driver values
+     * @param storedTypes the properties stored narrower than the driver shows them: key to stored type
+     *                    ({@code FloatArray}); empty for most nodes
      */
-    record Node(long key, List<String> labels, Map<String, Value> properties) implements GraphRecord {
+    record Node(long key, List<String> labels, Map<String, Value> properties, Map<String, String> storedTypes)
+            implements GraphRecord {
+        /**
+         * A node whose properties are all stored as the driver shows them.
+         *
+         * @param key        the key
+         * @param labels     the labels
+         * @param properties the properties
+         */
+        public Node(long key, List<String> labels, Map<String, Value> properties) {
+            this(key, labels, properties, Map.of());
+        }
+
         /**
          * Creates a node record.
          *
@@ -114,6 +128,7 @@ public sealed interface GraphRecord {
         public Node {
             Objects.requireNonNull(labels, "labels");
             Objects.requireNonNull(properties, "properties");
+            storedTypes = storedTypes == null || storedTypes.isEmpty() ? Map.of() : Map.copyOf(storedTypes);
         }
     }
 
@@ -124,8 +139,22 @@ public sealed interface GraphRecord {
      * @param end        the end node's key
      * @param type       the relationship type
      * @param properties the properties as driver values
+     * @param storedTypes the properties stored narrower than the driver shows them (key to stored type)
      */
-    record Relationship(long start, long end, String type, Map<String, Value> properties) implements GraphRecord {
+    record Relationship(long start, long end, String type, Map<String, Value> properties,
+                        Map<String, String> storedTypes) implements GraphRecord {
+        /**
+         * A relationship whose properties are all stored as the driver shows them.
+         *
+         * @param start      the start key
+         * @param end        the end key
+         * @param type       the type
+         * @param properties the properties
+         */
+        public Relationship(long start, long end, String type, Map<String, Value> properties) {
+            this(start, end, type, properties, Map.of());
+        }
+
         /**
          * Creates a relationship record.
          *
@@ -137,6 +166,7 @@ public sealed interface GraphRecord {
         public Relationship {
             Objects.requireNonNull(type, "type");
             Objects.requireNonNull(properties, "properties");
+            storedTypes = storedTypes == null || storedTypes.isEmpty() ? Map.of() : Map.copyOf(storedTypes);
         }
     }
 

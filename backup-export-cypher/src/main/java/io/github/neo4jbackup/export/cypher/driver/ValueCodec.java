@@ -1,5 +1,6 @@
 package io.github.neo4jbackup.export.cypher.driver;
 
+import io.github.neo4jbackup.export.cypher.census.StoredTypeCensus;
 import org.neo4j.driver.Value;
 import org.neo4j.driver.Values;
 import org.neo4j.driver.types.IsoDuration;
@@ -51,6 +52,8 @@ final class ValueCodec {
     static final String BOOLEAN = "boolean";
     static final String EMPTY_LIST = "list";
     static final String LIST_PREFIX = "list<";
+    static final String FLOAT32 = "float32";
+    static final String FLOAT32_LIST = LIST_PREFIX + FLOAT32 + ">";
 
     private static final TypeSystem TS = TypeSystem.getDefault();
     private static final Type T_STRING = TS.STRING();
@@ -76,6 +79,14 @@ final class ValueCodec {
 
     /** Writes a property map: {@code {"key":value,...}}. */
     static void writeProperties(StringBuilder sb, Map<String, Value> properties) {
+        writeProperties(sb, properties, Map.of());
+    }
+
+    /**
+     * Writes a property map; the keys in {@code storedTypes} mapped to {@code FloatArray} are written
+     * as {@code {"list<float32>":[..]}} (each element as the shortest decimal of its 32-bit float).
+     */
+    static void writeProperties(StringBuilder sb, Map<String, Value> properties, Map<String, String> storedTypes) {
         sb.append('{');
         boolean first = true;
         for (Map.Entry<String, Value> e : properties.entrySet()) {
@@ -86,7 +97,11 @@ final class ValueCodec {
             writeString(sb, e.getKey());
             sb.append(':');
             try {
-                writeValue(sb, e.getValue());
+                if (!storedTypes.isEmpty() && StoredTypeCensus.FLOAT_ARRAY.equals(storedTypes.get(e.getKey()))) {
+                    writeFloat32List(sb, e.getValue());
+                } else {
+                    writeValue(sb, e.getValue());
+                }
             } catch (IllegalArgumentException ex) {
                 throw new IllegalArgumentException("property '" + e.getKey() + "': " + ex.getMessage(), ex);
             }
@@ -232,6 +247,32 @@ final class ValueCodec {
         sb.append("]}");
     }
 
+    /**
+     * A list of floats that are all exact 32-bit floats: {@code {"list<float32>":[0.1,..]}} with
+     * {@link Float#toString(float)} for finite elements (the shortest decimal that parses back to
+     * the same float), the strings of {@link #writeDouble} for the others.
+     */
+    static void writeFloat32List(StringBuilder sb, Value list) {
+        sb.append("{\"" + FLOAT32_LIST + "\":[");
+        int n = list.size();
+        for (int i = 0; i < n; i++) {
+            if (i > 0) {
+                sb.append(',');
+            }
+            double d = list.get(i).asDouble();
+            float f = (float) d;
+            if (Float.isFinite(f)) {
+                if ((double) f != d) {
+                    throw new IllegalArgumentException("element " + i + " (" + d + ") is not a 32-bit float");
+                }
+                sb.append(f);
+            } else {
+                writeDouble(sb, d);
+            }
+        }
+        sb.append("]}");
+    }
+
     /** A finite double as a JSON number (always with '.' or 'E'); the others as strings. */
     static void writeDouble(StringBuilder sb, double d) {
         if (Double.isFinite(d)) {
@@ -305,13 +346,22 @@ final class ValueCodec {
 
     /** Reads a property map. */
     static Map<String, Value> readProperties(JsonLine in) throws GraphFormatException {
+        return readProperties(in, new LinkedHashMap<>());
+    }
+
+    /**
+     * Reads a property map; the keys of narrow stored types ({@code list<float32>} values, read as
+     * their exact 64-bit widening) are added to {@code storedTypes}.
+     */
+    static Map<String, Value> readProperties(JsonLine in, Map<String, String> storedTypes)
+            throws GraphFormatException {
         in.expect('{');
         Map<String, Value> map = new LinkedHashMap<>();
         boolean first = true;
         while (in.nextMember(first)) {
             first = false;
             String key = in.key();
-            Value value = readValue(in, key);
+            Value value = readValue(in, key, storedTypes);
             if (map.put(key, value) != null) {
                 throw in.error("duplicate property \"" + key + "\"");
             }
@@ -321,6 +371,11 @@ final class ValueCodec {
 
     /** Reads one property value. */
     static Value readValue(JsonLine in, String property) throws GraphFormatException {
+        return readValue(in, property, new LinkedHashMap<>());
+    }
+
+    /** Reads one property value; a float32 list adds {@code property -> FloatArray} to {@code storedTypes}. */
+    static Value readValue(JsonLine in, String property, Map<String, String> storedTypes) throws GraphFormatException {
         int c = in.peek();
         switch (c) {
             case '"':
@@ -329,7 +384,7 @@ final class ValueCodec {
             case 'f':
                 return Values.value(in.booleanValue());
             case '{':
-                return readTagged(in, property);
+                return readTagged(in, property, storedTypes);
             case -1:
                 throw in.error("property \"" + property + "\" has no value");
             default:
@@ -342,12 +397,16 @@ final class ValueCodec {
         }
     }
 
-    private static Value readTagged(JsonLine in, String property) throws GraphFormatException {
+    private static Value readTagged(JsonLine in, String property, Map<String, String> storedTypes)
+            throws GraphFormatException {
         in.expect('{');
         String tag = in.key();
         Value value;
         try {
-            if (tag.startsWith(LIST_PREFIX) && tag.endsWith(">")) {
+            if (tag.equals(FLOAT32_LIST)) {
+                value = readFloat32List(in);
+                storedTypes.put(property, StoredTypeCensus.FLOAT_ARRAY);
+            } else if (tag.startsWith(LIST_PREFIX) && tag.endsWith(">")) {
                 value = readList(in, tag.substring(LIST_PREFIX.length(), tag.length() - 1), property);
             } else if (tag.equals(EMPTY_LIST)) {
                 in.expect('[');
@@ -363,6 +422,38 @@ final class ValueCodec {
             throw in.error("property \"" + property + "\": a typed value must have exactly one member");
         }
         return value;
+    }
+
+    /** A float32 list, returned as its exact 64-bit widening. */
+    private static Value readFloat32List(JsonLine in) throws GraphFormatException {
+        in.expect('[');
+        double[] values = new double[16];
+        int n = 0;
+        boolean first = true;
+        while (in.nextElement(first)) {
+            first = false;
+            if (n == values.length) {
+                values = java.util.Arrays.copyOf(values, n * 2);
+            }
+            if (in.peek() == '"') {
+                values[n++] = (float) readDouble(in);
+            } else {
+                String token = in.numberToken();
+                try {
+                    float f = Float.parseFloat(token);
+                    if (!Float.isFinite(f)) {
+                        throw in.error("float32 " + token + " is out of the 32-bit range");
+                    }
+                    values[n++] = f;
+                } catch (NumberFormatException e) {
+                    throw in.error("invalid float32 " + token);
+                }
+            }
+        }
+        if (n == 0) {
+            throw in.error("an empty list must be written as {\"list\":[]}");
+        }
+        return Values.value(n == values.length ? values : java.util.Arrays.copyOf(values, n));
     }
 
     private static Value readList(JsonLine in, String elementTag, String property) throws GraphFormatException {

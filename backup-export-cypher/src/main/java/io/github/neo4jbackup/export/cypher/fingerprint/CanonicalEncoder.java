@@ -37,6 +37,9 @@ import java.util.Map;
  *   <li>duration {@code 16} + months + days + seconds + nanos (4 bytes);</li>
  *   <li>point {@code 17} + SRID (4 bytes) + x, y, z as float bits (z is NaN for 2-D points).</li>
  * </ul>
+ * From content version 2 on, a property value stored in a narrower type than the driver shows
+ * (see {@code StoredTypeCensus#NARROW}, e.g. a {@code FloatArray}) is preceded by {@code 20} + the
+ * stored type's name as a string, so a float32 array and the same values as float64 differ.
  */
 final class CanonicalEncoder {
 
@@ -151,6 +154,11 @@ final class CanonicalEncoder {
 
     /** Properties from a map of values: count, then (key, tagged value) sorted by key. */
     void writeProperties(Map<String, Value> properties) {
+        writeProperties(properties, Map.of());
+    }
+
+    /** As {@link #writeProperties(Map)}; the values of the keys in {@code storedTypes} get their stored type. */
+    void writeProperties(Map<String, Value> properties, Map<String, String> storedTypes) {
         int n = properties.size();
         String[] k = scratchKeys(n);
         int i = 0;
@@ -161,21 +169,41 @@ final class CanonicalEncoder {
         writeInt(n);
         for (i = 0; i < n; i++) {
             writeString(k[i]);
+            writeStoredType(storedTypes, k[i]);
             writeValue(properties.get(k[i]));
         }
         Arrays.fill(k, 0, n, null);
     }
 
+    private void writeStoredType(Map<String, String> storedTypes, String key) {
+        if (!storedTypes.isEmpty()) {
+            String type = storedTypes.get(key);
+            if (type != null) {
+                writeByte(0x20);
+                writeString(type);
+            }
+        }
+    }
+
     /** Properties from a map value (as a record returns {@code properties(n)}); null means none. */
     void writeProperties(Value properties) {
+        writeProperties(properties, Map.of());
+    }
+
+    /** As {@link #writeProperties(Value)}; the values of the keys in {@code storedTypes} get their stored type. */
+    void writeProperties(Value properties, Map<String, String> storedTypes) {
         if (properties == null || properties.isNull()) {
             writeInt(0);
             return;
         }
-        writeMap(properties, scratchKeys(properties.size()));
+        writeMap(properties, scratchKeys(properties.size()), storedTypes);
     }
 
     private void writeMap(Value map, String[] k) {
+        writeMap(map, k, Map.of());
+    }
+
+    private void writeMap(Value map, String[] k, Map<String, String> storedTypes) {
         int n = map.size();
         int i = 0;
         for (String key : map.keys()) {
@@ -185,6 +213,7 @@ final class CanonicalEncoder {
         writeInt(n);
         for (i = 0; i < n; i++) {
             writeString(k[i]);
+            writeStoredType(storedTypes, k[i]);
             writeValue(map.get(k[i]));
         }
         Arrays.fill(k, 0, n, null);

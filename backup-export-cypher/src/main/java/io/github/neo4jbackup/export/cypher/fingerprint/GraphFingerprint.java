@@ -2,6 +2,7 @@ package io.github.neo4jbackup.export.cypher.fingerprint;
 
 import io.github.neo4jbackup.export.cypher.CypherLanguage;
 import io.github.neo4jbackup.core.spi.Attributes;
+import io.github.neo4jbackup.export.cypher.census.StoredTypeCensus;
 import io.github.neo4jbackup.export.cypher.schema.DatabaseSchema;
 import io.github.neo4jbackup.export.cypher.schema.SchemaReader;
 import org.neo4j.driver.AccessMode;
@@ -12,6 +13,7 @@ import org.neo4j.driver.Result;
 import org.neo4j.driver.Session;
 import org.neo4j.driver.SessionConfig;
 import org.neo4j.driver.Transaction;
+import org.neo4j.driver.Value;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -24,16 +26,24 @@ import java.util.Optional;
  * The fingerprints of a whole database: its content ({@link ContentFingerprint}, see
  * {@link GraphFingerprinter} for the definition) and its schema ({@link DatabaseSchema#fingerprint()}).
  *
- * @param content the content fingerprint
- * @param schema  the schema fingerprint (lower-case hex SHA-256)
+ * @param content        the content fingerprint
+ * @param schema         the schema fingerprint (lower-case hex SHA-256)
+ * @param contentVersion the content fingerprint version (see {@link GraphFingerprinter#CURRENT_VERSION})
  */
-public record GraphFingerprint(ContentFingerprint content, String schema) {
+public record GraphFingerprint(ContentFingerprint content, String schema, int contentVersion) {
+
+    /**
+     * Attribute recording the content fingerprint version next to {@link Attributes#CONTENT_FINGERPRINT};
+     * a manifest without it holds a version-1 fingerprint.
+     */
+    public static final String CONTENT_VERSION = "fingerprint.content.version";
 
     /**
      * Creates the value.
      *
-     * @param content content fingerprint
-     * @param schema  schema fingerprint
+     * @param content        content fingerprint
+     * @param schema         schema fingerprint
+     * @param contentVersion content fingerprint version
      */
     public GraphFingerprint {
         Objects.requireNonNull(content, "content");
@@ -41,13 +51,43 @@ public record GraphFingerprint(ContentFingerprint content, String schema) {
     }
 
     /**
-     * The two fingerprints under their well-known attribute names
-     * ({@link Attributes#CONTENT_FINGERPRINT}, {@link Attributes#SCHEMA_FINGERPRINT}).
+     * Creates a value of the current content fingerprint version.
+     *
+     * @param content content fingerprint
+     * @param schema  schema fingerprint
+     */
+    public GraphFingerprint(ContentFingerprint content, String schema) {
+        this(content, schema, GraphFingerprinter.CURRENT_VERSION);
+    }
+
+    /**
+     * The fingerprints under their well-known attribute names ({@link Attributes#CONTENT_FINGERPRINT},
+     * {@link Attributes#SCHEMA_FINGERPRINT}) and the content version ({@value #CONTENT_VERSION}).
      *
      * @return the attributes
      */
     public Map<String, String> attributes() {
-        return Map.of(Attributes.CONTENT_FINGERPRINT, content.hex(), Attributes.SCHEMA_FINGERPRINT, schema);
+        return Map.of(Attributes.CONTENT_FINGERPRINT, content.hex(), Attributes.SCHEMA_FINGERPRINT, schema,
+                CONTENT_VERSION, Integer.toString(contentVersion));
+    }
+
+    /**
+     * The content fingerprint version a manifest's (or a sink result's) attributes record: the value
+     * of {@value #CONTENT_VERSION}, 1 when absent (manifests written before version 2 existed).
+     *
+     * @param attributes the attributes
+     * @return the version
+     */
+    public static int contentVersion(Map<String, String> attributes) {
+        String v = attributes.get(CONTENT_VERSION);
+        if (v == null) {
+            return 1;
+        }
+        try {
+            return Integer.parseInt(v.strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
     }
 
     /**
@@ -85,22 +125,33 @@ public record GraphFingerprint(ContentFingerprint content, String schema) {
                 .build();
         try (Session session = driver.session(config);
              Transaction tx = session.beginTransaction();
-             GraphFingerprinter fp = options.tempDirectory().map(GraphFingerprinter::open)
-                     .orElseGet(GraphFingerprinter::open)) {
+             GraphFingerprinter fp = GraphFingerprinter.open(options.tempDirectory().orElse(null),
+                     options.contentVersion())) {
             DatabaseSchema schema = SchemaReader.read(tx, database);
+            StoredTypeCensus census = options.contentVersion() >= 2 ? StoredTypeCensus.read(tx) : StoredTypeCensus.EMPTY;
+            boolean narrow = census.hasNarrowTypes();
             Result nodes = tx.run(CypherLanguage.PREFIX + "MATCH (n) RETURN id(n) AS id, labels(n) AS labels, properties(n) AS props");
             while (nodes.hasNext()) {
                 Record r = nodes.next();
-                fp.node(r.get(0).asLong(), r.get(1), r.get(2));
+                if (narrow) {
+                    Map<String, String> storedTypes = census.nodeStoredTypes(r.get(1).asList(Value::asString),
+                            r.get(2).asMap(v -> v));
+                    fp.node(r.get(0).asLong(), r.get(1), r.get(2), storedTypes);
+                } else {
+                    fp.node(r.get(0).asLong(), r.get(1), r.get(2));
+                }
             }
             Result rels = tx.run(CypherLanguage.PREFIX + "MATCH (a)-[r]->(b) RETURN id(a) AS a, id(b) AS b, type(r) AS type, properties(r) AS props");
             while (rels.hasNext()) {
                 Record r = rels.next();
-                fp.relationship(r.get(0).asLong(), r.get(1).asLong(), r.get(2).asString(), r.get(3));
+                String type = r.get(2).asString();
+                Map<String, String> storedTypes = narrow
+                        ? census.relationshipStoredTypes(type, r.get(3).asMap(v -> v)) : Map.of();
+                fp.relationship(r.get(0).asLong(), r.get(1).asLong(), type, r.get(3), storedTypes);
             }
             ContentFingerprint content = fp.finish();
             tx.commit();
-            return new GraphFingerprint(content, schema.fingerprint());
+            return new GraphFingerprint(content, schema.fingerprint(), options.contentVersion());
         } catch (UncheckedIOException e) {
             throw e.getCause();
         }
@@ -112,10 +163,21 @@ public record GraphFingerprint(ContentFingerprint content, String schema) {
 
         private final int fetchSize;
         private final Path tempDirectory;
+        private final int contentVersion;
 
         private Options(Builder b) {
             this.fetchSize = b.fetchSize;
             this.tempDirectory = b.tempDirectory;
+            this.contentVersion = b.contentVersion;
+        }
+
+        /**
+         * The content fingerprint version computed.
+         *
+         * @return 1 or 2
+         */
+        public int contentVersion() {
+            return contentVersion;
         }
 
         /**
@@ -145,6 +207,7 @@ public record GraphFingerprint(ContentFingerprint content, String schema) {
             Builder b = new Builder();
             b.fetchSize = fetchSize;
             b.tempDirectory = tempDirectory;
+            b.contentVersion = contentVersion;
             return b;
         }
 
@@ -170,8 +233,26 @@ public record GraphFingerprint(ContentFingerprint content, String schema) {
         public static final class Builder {
             private int fetchSize = 2000;
             private Path tempDirectory;
+            private int contentVersion = GraphFingerprinter.CURRENT_VERSION;
 
             private Builder() {
+            }
+
+            /**
+             * The content fingerprint version to compute (default {@link GraphFingerprinter#CURRENT_VERSION});
+             * 1 to compare with a manifest that recorded a version-1 fingerprint.
+             *
+             * @param version 1 or 2
+             * @return this builder
+             * @throws IllegalArgumentException for another version
+             */
+            public Builder contentVersion(int version) {
+                if (version < 1 || version > GraphFingerprinter.CURRENT_VERSION) {
+                    throw new IllegalArgumentException("Content fingerprint version " + version + " is not known (1 to "
+                            + GraphFingerprinter.CURRENT_VERSION + ")");
+                }
+                this.contentVersion = version;
+                return this;
             }
 
             /**

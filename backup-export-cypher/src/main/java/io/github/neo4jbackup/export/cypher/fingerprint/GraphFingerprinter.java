@@ -29,10 +29,15 @@ import java.util.Objects;
  *       values) — see {@link CanonicalEncoder} for the exact encoding of every Neo4j type;</li>
  *   <li>relationship fingerprint = SHA-256({@code "R"}, type, properties, fingerprint of the start node,
  *       fingerprint of the end node) — so direction matters, internal ids do not;</li>
- *   <li>content fingerprint = SHA-256({@code "neo4j-backup-content/1"}, node count, sum of all node
+ *   <li>content fingerprint = SHA-256({@code "neo4j-backup-content/<version>"}, node count, sum of all node
  *       fingerprints modulo 2<sup>256</sup>, relationship count, sum of all relationship fingerprints
  *       modulo 2<sup>256</sup>): a multiset hash, so order does not matter and duplicates count.</li>
  * </ul>
+ * Version 2 ({@link #CURRENT_VERSION}) adds the stored type of every property value stored narrower
+ * than the driver shows it (a {@code FloatArray} written by {@code db.create.setNodeVectorProperty}
+ * and the same numbers as a {@code DoubleArray} differ), given by the caller per entity
+ * ({@code storedTypes}, decided from the stored-type census); version 1 ignores them. Open an
+ * accumulator of version 1 to compare with a manifest that recorded a version-1 fingerprint.
  * The sums detect accidental differences (lost, duplicated, altered entities); they are not meant to
  * resist someone who crafts a colliding graph on purpose.
  *
@@ -50,8 +55,13 @@ import java.util.Objects;
  */
 public final class GraphFingerprinter implements AutoCloseable {
 
-    private static final byte[] VERSION = "neo4j-backup-content/1".getBytes(StandardCharsets.US_ASCII);
+    /** The content fingerprint version computed by default: 2, with stored types. */
+    public static final int CURRENT_VERSION = 2;
+
     private static final int HASH = 32;
+
+    private final byte[] version;
+    private final boolean storedTypes;
 
     private final MessageDigest digest;
     private final CanonicalEncoder encoder;
@@ -66,7 +76,13 @@ public final class GraphFingerprinter implements AutoCloseable {
     private boolean relationshipPhase;
     private boolean finished;
 
-    private GraphFingerprinter(Path tempDirectory) {
+    private GraphFingerprinter(Path tempDirectory, int version) {
+        if (version < 1 || version > CURRENT_VERSION) {
+            throw new IllegalArgumentException("Content fingerprint version " + version + " is not known (1 to "
+                    + CURRENT_VERSION + ")");
+        }
+        this.version = ("neo4j-backup-content/" + version).getBytes(StandardCharsets.US_ASCII);
+        this.storedTypes = version >= 2;
         try {
             this.digest = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
@@ -82,7 +98,28 @@ public final class GraphFingerprinter implements AutoCloseable {
      * @return the accumulator; close it
      */
     public static GraphFingerprinter open() {
-        return new GraphFingerprinter(null);
+        return new GraphFingerprinter(null, CURRENT_VERSION);
+    }
+
+    /**
+     * Opens an accumulator of a given content fingerprint version.
+     *
+     * @param tempDirectory the directory of the temporary file, or {@code null} for {@code java.io.tmpdir}
+     * @param version       1 or 2
+     * @return the accumulator; close it
+     * @throws IllegalArgumentException for an unknown version
+     */
+    public static GraphFingerprinter open(Path tempDirectory, int version) {
+        return new GraphFingerprinter(tempDirectory, version);
+    }
+
+    /**
+     * The content fingerprint version this accumulator computes.
+     *
+     * @return 1 or 2
+     */
+    public int version() {
+        return storedTypes ? 2 : 1;
     }
 
     /**
@@ -92,7 +129,7 @@ public final class GraphFingerprinter implements AutoCloseable {
      * @return the accumulator; close it
      */
     public static GraphFingerprinter open(Path tempDirectory) {
-        return new GraphFingerprinter(Objects.requireNonNull(tempDirectory, "tempDirectory"));
+        return new GraphFingerprinter(Objects.requireNonNull(tempDirectory, "tempDirectory"), CURRENT_VERSION);
     }
 
     /**
@@ -104,13 +141,28 @@ public final class GraphFingerprinter implements AutoCloseable {
      * @throws IllegalStateException after the first relationship, after {@link #finish()}, or for an id fed twice
      */
     public void node(long nodeId, Iterable<String> labels, Map<String, Value> properties) {
+        node(nodeId, labels, properties, Map.of());
+    }
+
+    /**
+     * Adds a node whose properties in {@code storedTypes} are stored narrower than the driver shows
+     * them (ignored by version 1).
+     *
+     * @param nodeId      the node's numeric id ({@code id(n)}) within the current transaction
+     * @param labels      its labels, in any order
+     * @param properties  its properties (driver values), in any order
+     * @param storedTypes property key to narrow stored type ({@code FloatArray}, ...)
+     * @throws IllegalStateException after the first relationship, after {@link #finish()}, or for an id fed twice
+     */
+    public void node(long nodeId, Iterable<String> labels, Map<String, Value> properties,
+                     Map<String, String> storedTypes) {
         beginNode();
         int n = 0;
         for (String label : labels) {
             n = addLabel(n, label);
         }
         encoder.writeSortedStrings(this.labels, n);
-        encoder.writeProperties(properties);
+        encoder.writeProperties(properties, this.storedTypes ? storedTypes : Map.of());
         endNode(nodeId, n);
     }
 
@@ -124,13 +176,26 @@ public final class GraphFingerprinter implements AutoCloseable {
      * @throws IllegalStateException after the first relationship, after {@link #finish()}, or for an id fed twice
      */
     public void node(long nodeId, Value labels, Value properties) {
+        node(nodeId, labels, properties, Map.of());
+    }
+
+    /**
+     * As {@link #node(long, Value, Value)}, with the properties stored narrower than the driver shows them.
+     *
+     * @param nodeId      the node's numeric id within the current transaction
+     * @param labels      a list value of strings
+     * @param properties  a map value ({@code null} or a null value means no properties)
+     * @param storedTypes property key to narrow stored type
+     * @throws IllegalStateException after the first relationship, after {@link #finish()}, or for an id fed twice
+     */
+    public void node(long nodeId, Value labels, Value properties, Map<String, String> storedTypes) {
         beginNode();
         int n = 0;
         for (Value label : labels.values()) {
             n = addLabel(n, label.asString());
         }
         encoder.writeSortedStrings(this.labels, n);
-        encoder.writeProperties(properties);
+        encoder.writeProperties(properties, this.storedTypes ? storedTypes : Map.of());
         endNode(nodeId, n);
     }
 
@@ -175,8 +240,24 @@ public final class GraphFingerprinter implements AutoCloseable {
      * @throws IllegalStateException when an endpoint was not fed, or after {@link #finish()}
      */
     public void relationship(long startNodeId, long endNodeId, String type, Map<String, Value> properties) {
+        relationship(startNodeId, endNodeId, type, properties, Map.of());
+    }
+
+    /**
+     * Adds a relationship whose properties in {@code storedTypes} are stored narrower than the driver
+     * shows them (ignored by version 1).
+     *
+     * @param startNodeId id of its start node (fed before)
+     * @param endNodeId   id of its end node (fed before)
+     * @param type        its type
+     * @param properties  its properties (driver values)
+     * @param storedTypes property key to narrow stored type
+     * @throws IllegalStateException when an endpoint was not fed, or after {@link #finish()}
+     */
+    public void relationship(long startNodeId, long endNodeId, String type, Map<String, Value> properties,
+                             Map<String, String> storedTypes) {
         beginRelationship(startNodeId, endNodeId, type);
-        encoder.writeProperties(properties);
+        encoder.writeProperties(properties, this.storedTypes ? storedTypes : Map.of());
         endRelationship();
     }
 
@@ -190,8 +271,24 @@ public final class GraphFingerprinter implements AutoCloseable {
      * @throws IllegalStateException when an endpoint was not fed, or after {@link #finish()}
      */
     public void relationship(long startNodeId, long endNodeId, String type, Value properties) {
+        relationship(startNodeId, endNodeId, type, properties, Map.of());
+    }
+
+    /**
+     * As {@link #relationship(long, long, String, Value)}, with the properties stored narrower than
+     * the driver shows them.
+     *
+     * @param startNodeId id of its start node (fed before)
+     * @param endNodeId   id of its end node (fed before)
+     * @param type        its type
+     * @param properties  a map value ({@code null} or a null value means no properties)
+     * @param storedTypes property key to narrow stored type
+     * @throws IllegalStateException when an endpoint was not fed, or after {@link #finish()}
+     */
+    public void relationship(long startNodeId, long endNodeId, String type, Value properties,
+                             Map<String, String> storedTypes) {
         beginRelationship(startNodeId, endNodeId, type);
-        encoder.writeProperties(properties);
+        encoder.writeProperties(properties, this.storedTypes ? storedTypes : Map.of());
         endRelationship();
     }
 
@@ -284,7 +381,7 @@ public final class GraphFingerprinter implements AutoCloseable {
         finished = true;
         encoder.reset();
         digest.reset();
-        encoder.writeBytes(VERSION, 0, VERSION.length);
+        encoder.writeBytes(version, 0, version.length);
         encoder.writeLong(nodes);
         for (long w : nodeSum) {
             encoder.writeLong(w);

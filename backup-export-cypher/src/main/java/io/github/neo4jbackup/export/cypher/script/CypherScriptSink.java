@@ -9,7 +9,10 @@ import io.github.neo4jbackup.core.manifest.Manifest;
 import io.github.neo4jbackup.core.spi.Attributes;
 import io.github.neo4jbackup.core.spi.GraphCounts;
 import io.github.neo4jbackup.core.spi.RestoreSink;
+import io.github.neo4jbackup.export.cypher.census.CensusAttributes;
+import io.github.neo4jbackup.export.cypher.census.StoredTypeCensus;
 import io.github.neo4jbackup.export.cypher.fingerprint.GraphFingerprint;
+import io.github.neo4jbackup.export.cypher.fingerprint.GraphFingerprinter;
 import io.github.neo4jbackup.export.cypher.internal.Durations;
 import io.github.neo4jbackup.export.cypher.restore.RestoreGuard;
 import io.github.neo4jbackup.export.cypher.restore.TargetDatabase;
@@ -85,10 +88,15 @@ import java.util.regex.Pattern;
  *       holds a partial restore, which every failure message says.</li>
  * </ul>
  *
+ * <p>Long list literals of numbers (embeddings, 100 rows of them per APOC {@code UNWIND}) are sent as
+ * parameters instead of statement text ({@link Builder#parameterizeLists(boolean)}): the same values,
+ * but the server parses kilobytes instead of megabytes per statement, which bounds its memory.
+ *
  * <p>After the replay the sink reports the counts of the database and, unless switched off with
  * {@link Builder#computeFingerprint(boolean)}, its content and schema fingerprints
  * ({@link Attributes#CONTENT_FINGERPRINT}, {@link Attributes#SCHEMA_FINGERPRINT}) so they can be
- * compared with the manifest. The driver belongs to the caller and is never closed. Immutable and
+ * compared with the manifest, and checks the stored-type census against the manifest's
+ * ({@code census.*} attributes; an unannounced change of stored type fails the restore). The driver belongs to the caller and is never closed. Immutable and
  * thread-safe; each restore uses its own sessions.
  */
 public final class CypherScriptSink implements RestoreSink {
@@ -105,6 +113,15 @@ public final class CypherScriptSink implements RestoreSink {
     /** Sink result attribute: the number of explicit ({@code :begin}/{@code :commit}) transactions committed. */
     public static final String TRANSACTIONS = "restore.transactions";
 
+    /**
+     * Sink result attribute: how many list literals of numbers (embeddings) were sent as parameters
+     * instead of statement text (see {@link Builder#parameterizeLists(boolean)}).
+     */
+    public static final String LISTS_PARAMETERIZED = "restore.listsParameterized";
+
+    /** Sink result attribute: the longest statement text sent to the server, in characters. */
+    public static final String MAX_STATEMENT_CHARS = "restore.maxStatementChars";
+
     /** Sink result attribute: how long the replay took (ISO-8601 duration). */
     public static final String DURATION = "restore.duration";
 
@@ -119,6 +136,7 @@ public final class CypherScriptSink implements RestoreSink {
     private final String database;
     private final boolean wipe;
     private final boolean computeFingerprint;
+    private final boolean parameterizeLists;
     private final Duration transactionTimeout;
     private final int wipeBatchSize;
     private final int maxStatementChars;
@@ -128,6 +146,7 @@ public final class CypherScriptSink implements RestoreSink {
         this.database = b.database;
         this.wipe = b.wipe;
         this.computeFingerprint = b.computeFingerprint;
+        this.parameterizeLists = b.parameterizeLists;
         this.transactionTimeout = b.transactionTimeout;
         this.wipeBatchSize = b.wipeBatchSize;
         this.maxStatementChars = b.maxStatementChars;
@@ -153,6 +172,7 @@ public final class CypherScriptSink implements RestoreSink {
         b.database = database;
         b.wipe = wipe;
         b.computeFingerprint = computeFingerprint;
+        b.parameterizeLists = parameterizeLists;
         b.transactionTimeout = transactionTimeout;
         b.wipeBatchSize = wipeBatchSize;
         b.maxStatementChars = maxStatementChars;
@@ -195,7 +215,7 @@ public final class CypherScriptSink implements RestoreSink {
     public SinkResult restore(InputStream data, Manifest manifest) throws IOException {
         Objects.requireNonNull(data, "data");
         Objects.requireNonNull(manifest, "manifest");
-        SinkResult result = replay(utf8(data), "backup " + manifest.id());
+        SinkResult result = replay(utf8(data), "backup " + manifest.id(), manifest);
         GraphCounts listed = manifest.counts();
         GraphCounts restored = result.counts();
         if (listed.known() && restored.known() && (listed.nodes() != restored.nodes()
@@ -231,7 +251,7 @@ public final class CypherScriptSink implements RestoreSink {
      * @throws RestoreFailedException when a statement fails or the script is malformed or truncated
      */
     public SinkResult restore(Reader script) throws IOException {
-        return replay(Objects.requireNonNull(script, "script"), "script");
+        return replay(Objects.requireNonNull(script, "script"), "script", null);
     }
 
     private static Reader utf8(InputStream in) {
@@ -239,7 +259,7 @@ public final class CypherScriptSink implements RestoreSink {
                 .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
     }
 
-    private SinkResult replay(Reader script, String what) throws IOException {
+    private SinkResult replay(Reader script, String what, Manifest manifest) throws IOException {
         RestoreGuard.requireEmptyOrWipe(driver, database, wipe, wipeBatchSize);
         long start = System.nanoTime();
         LOG.info("Replaying {} into database '{}'", what, database);
@@ -250,10 +270,23 @@ public final class CypherScriptSink implements RestoreSink {
         attributes.put(STATEMENTS, Long.toString(replay.statements));
         attributes.put(TRANSACTIONS, Long.toString(replay.transactions));
         attributes.put(DURATION, took.toString());
+        attributes.put(LISTS_PARAMETERIZED, Long.toString(replay.listsParameterized));
+        attributes.put(MAX_STATEMENT_CHARS, Long.toString(replay.maxStatementChars));
         GraphCounts counts = TargetDatabase.counts(driver, database);
         if (computeFingerprint) {
-            attributes.putAll(GraphFingerprint.compute(driver, database).attributes());
+            // the version the manifest's fingerprint has, so the two compare; the current one when it has none
+            int version = manifest == null || !manifest.source().attributes().containsKey(Attributes.CONTENT_FINGERPRINT)
+                    ? GraphFingerprinter.CURRENT_VERSION : GraphFingerprint.contentVersion(manifest.source().attributes());
+            if (version >= 1 && version <= GraphFingerprinter.CURRENT_VERSION) {
+                attributes.putAll(GraphFingerprint.compute(driver, database,
+                        GraphFingerprint.Options.builder().contentVersion(version).build()).attributes());
+            } else {
+                attributes.put("fingerprint.skipped", "the backup's content fingerprint has version " + version
+                        + ", which this neo4j-backup does not compute");
+            }
         }
+        attributes.putAll(CensusAttributes.checkRestore(what, database, manifest,
+                StoredTypeCensus.read(driver, database), java.util.Set.of(), java.util.List.of(), LOG));
         LOG.info("Replayed {} into database '{}': {} statements, {} transactions, {} nodes, {} relationships in {}",
                 what, database, replay.statements, replay.transactions, counts.nodes(), counts.relationships(), took);
         return new SinkResult(counts, attributes);
@@ -272,6 +305,8 @@ public final class CypherScriptSink implements RestoreSink {
         private boolean pendingCommit;
         private long statements;
         private long transactions;
+        private long listsParameterized;
+        private long maxStatementChars;
 
         Replay(CypherStatementSplitter splitter) {
             this.splitter = splitter;
@@ -362,13 +397,27 @@ public final class CypherScriptSink implements RestoreSink {
                     try (Session schema = driver.session(sessionConfig())) {
                         schema.run(CypherLanguage.pin(s.text()), parameters, txConfig).consume();
                     }
-                } else if (inBlock) {
-                    if (tx == null) {
-                        tx = session.beginTransaction(txConfig);
-                    }
-                    tx.run(CypherLanguage.pin(s.text()), parameters).consume();
                 } else {
-                    session.run(CypherLanguage.pin(s.text()), parameters, txConfig).consume();
+                    String text = s.text();
+                    Map<String, Object> params = parameters;
+                    if (parameterizeLists) {
+                        LiteralLists.Rewritten rewritten = LiteralLists.rewrite(text);
+                        if (!rewritten.parameters().isEmpty()) {
+                            text = rewritten.text();
+                            params = new java.util.HashMap<>(parameters);
+                            params.putAll(rewritten.parameters());
+                            listsParameterized += rewritten.parameters().size();
+                        }
+                    }
+                    maxStatementChars = Math.max(maxStatementChars, text.length());
+                    if (inBlock) {
+                        if (tx == null) {
+                            tx = session.beginTransaction(txConfig);
+                        }
+                        tx.run(CypherLanguage.pin(text), params).consume();
+                    } else {
+                        session.run(CypherLanguage.pin(text), params, txConfig).consume();
+                    }
                 }
             } catch (Neo4jException e) {
                 boolean hadBlock = tx != null;
@@ -564,6 +613,7 @@ public final class CypherScriptSink implements RestoreSink {
         private String database = "neo4j";
         private boolean wipe;
         private boolean computeFingerprint = true;
+        private boolean parameterizeLists = true;
         private Duration transactionTimeout;
         private int wipeBatchSize = 10_000;
         private int maxStatementChars = CypherStatementSplitter.DEFAULT_MAX_STATEMENT_CHARS;
@@ -593,6 +643,21 @@ public final class CypherScriptSink implements RestoreSink {
          */
         public Builder wipe(boolean value) {
             this.wipe = value;
+            return this;
+        }
+
+        /**
+         * Whether long list literals of numbers (embeddings in APOC scripts) are sent as parameters
+         * instead of statement text (default {@code true}). The stored values are the same (each
+         * number is parsed as Cypher parses it); the server parses kilobytes instead of megabytes
+         * per statement, which bounds its memory and makes the replay faster. {@code false} sends
+         * every statement exactly as written.
+         *
+         * @param value the setting
+         * @return this builder
+         */
+        public Builder parameterizeLists(boolean value) {
+            this.parameterizeLists = value;
             return this;
         }
 

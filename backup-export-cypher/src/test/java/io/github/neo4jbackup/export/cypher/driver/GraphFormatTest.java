@@ -154,7 +154,7 @@ class GraphFormatTest {
         assertThat(records).hasSize(7);
         GraphRecord.Header header = (GraphRecord.Header) records.get(0);
         assertThat(header.database()).isEqualTo("neo4j");
-        assertThat(header.version()).isEqualTo(1);
+        assertThat(header.version()).isEqualTo(2);
         assertThat(header.neo4jVersion()).isEqualTo("5.26.30");
         GraphRecord.SchemaStatement schema = (GraphRecord.SchemaStatement) records.get(1);
         assertThat(schema.kind()).isEqualTo(GraphRecord.SchemaKind.CONSTRAINT);
@@ -195,7 +195,7 @@ class GraphFormatTest {
         assertThat(text.lines().toList().get(1)).isEqualTo("{\"t\":\"n\",\"k\":7,\"l\":[\"A\"],\"p\":{\"s\":\"x\",\"i\":3,"
                 + "\"f\":3.0,\"nan\":{\"float\":\"NaN\"},\"dt\":{\"datetime\":\"2025-01-02T03:04:05.000000006+01:00[Europe/Berlin]\"},"
                 + "\"pt\":{\"point\":[4326,1.5,2.5]},\"lf\":{\"list<float>\":[1.0,\"NaN\"]},\"le\":{\"list\":[]}}}");
-        assertThat(text.lines().toList().get(0)).startsWith("{\"t\":\"header\",\"format\":\"neo4j-backup-graph\",\"version\":1,");
+        assertThat(text.lines().toList().get(0)).startsWith("{\"t\":\"header\",\"format\":\"neo4j-backup-graph\",\"version\":2,");
     }
 
     @Test
@@ -282,13 +282,43 @@ class GraphFormatTest {
     }
 
     @Test
+    void float32ListsKeepTheirStoredTypeAndBits() throws Exception {
+        float[] floats = {0.1f, -1.4E-45f, Float.MIN_NORMAL, Float.MAX_VALUE, -0.0f, 1e-7f, Float.NaN};
+        double[] widened = new double[floats.length];
+        for (int i = 0; i < floats.length; i++) {
+            widened[i] = floats[i];
+        }
+        Map<String, Value> props = Map.of("v", Values.value(widened), "d", Values.value(new double[] {0.1}));
+        byte[] bytes = write(w -> {
+            w.node(1, List.of("Entity"), props, Map.of("v", "FloatArray"));
+            w.relationship(1, 1, "R", props, Map.of("v", "FloatArray"));
+        });
+        String text = new String(bytes, StandardCharsets.UTF_8);
+        assertThat(text).contains("\"v\":{\"list<float32>\":[0.1,-1.4E-45,1.17549435E-38,3.4028235E38,-0.0,1.0E-7,\"NaN\"]}")
+                .contains("\"d\":{\"list<float>\":[0.1]}");
+        List<GraphRecord> records = readAll(bytes);
+        GraphRecord.Node node = (GraphRecord.Node) records.get(1);
+        GraphRecord.Relationship rel = (GraphRecord.Relationship) records.get(2);
+        assertThat(node.storedTypes()).isEqualTo(Map.of("v", "FloatArray"));
+        assertThat(rel.storedTypes()).isEqualTo(Map.of("v", "FloatArray"));
+        List<Double> back = node.properties().get("v").asList(Value::asDouble);
+        for (int i = 0; i < floats.length; i++) {
+            assertThat(Double.doubleToRawLongBits(back.get(i))).isEqualTo(Double.doubleToRawLongBits(widened[i]));
+        }
+        assertThat(node.properties().get("d").asList(Value::asDouble)).containsExactly(0.1);
+        // a value that is not a 32-bit float cannot be written as one
+        assertThatThrownBy(() -> write(w -> w.node(1, List.of(), Map.of("v", Values.value(new double[] {0.1})),
+                Map.of("v", "FloatArray")))).hasMessageContaining("not a 32-bit float");
+    }
+
+    @Test
     void unknownFormatVersionIsRefusedClearly() {
-        String text = "{\"t\":\"header\",\"format\":\"neo4j-backup-graph\",\"version\":2,\"database\":\"neo4j\"}\n"
+        String text = "{\"t\":\"header\",\"format\":\"neo4j-backup-graph\",\"version\":3,\"database\":\"neo4j\"}\n"
                 + "{\"t\":\"end\",\"nodes\":0,\"relationships\":0,\"schema\":0}\n";
         assertThatThrownBy(() -> readAll(text.getBytes(StandardCharsets.UTF_8)))
                 .isInstanceOf(GraphFormatException.class)
-                .hasMessageContaining("format version 2")
-                .hasMessageContaining("reads versions 1 to 1")
+                .hasMessageContaining("format version 3")
+                .hasMessageContaining("reads versions 1 to 2")
                 .hasMessageContaining("newer neo4j-backup");
         String other = "{\"t\":\"header\",\"format\":\"something-else\",\"version\":1,\"database\":\"neo4j\"}\n";
         assertThatThrownBy(() -> readAll(other.getBytes(StandardCharsets.UTF_8)))
