@@ -2,7 +2,6 @@ package io.github.neo4jbackup.storage.local;
 
 import io.github.neo4jbackup.core.BackupPipeline;
 import io.github.neo4jbackup.core.BackupResult;
-import io.github.neo4jbackup.core.LockHeldException;
 import io.github.neo4jbackup.core.PruneResult;
 import io.github.neo4jbackup.core.VerifyLevel;
 import io.github.neo4jbackup.core.retention.RetentionPolicy;
@@ -139,13 +138,20 @@ class CrashRecoveryTest {
         assertThat(files(dir)).anyMatch(p -> p.getFileName().toString().endsWith(".tmp"));
 
         ManualClock clock = ManualClock.atNow();
+        List<io.github.neo4jbackup.core.lock.LockTakeover> takeovers = new java.util.ArrayList<>();
         BackupPipeline pipeline = BackupPipeline.builder().source(small()).target(target)
                 .retention(RetentionPolicy.builder().keepLast(3).build()).orphanGracePeriod(Duration.ZERO)
-                .lockStaleAfter(Duration.ofHours(1)).clock(clock).build();
-        assertThatThrownBy(pipeline::backup).as("the dead run's lock is still fresh")
-                .isInstanceOf(LockHeldException.class).hasMessageContaining("pid");
-        clock.advance(CHILD_LOCK_STALE_AFTER.plusSeconds(1));
+                .lockStaleAfter(Duration.ofHours(1)).clock(clock)
+                .listener(new io.github.neo4jbackup.core.event.BackupListener() {
+                    @Override
+                    public void lockTakenOver(io.github.neo4jbackup.core.lock.LockTakeover takeover) {
+                        takeovers.add(takeover);
+                    }
+                }).build();
+        // the killed run held the lock on this host and no longer runs: its fresh lock is taken over at once
         BackupResult next = pipeline.backup();
+        assertThat(takeovers).as("the dead run's lock was taken over").hasSize(1);
+        assertThat(takeovers.get(0).describe()).contains("pid");
         assertThat(next.pruneResult().orElseThrow().incompleteRemoved()).isEqualTo(1);
         assertThat(files(dir)).noneMatch(p -> p.getFileName().toString().endsWith(".tmp"));
         assertThat(pipeline.list()).hasSize(1);
