@@ -3,6 +3,7 @@ package io.github.neo4jbackup.cli;
 import io.github.neo4jbackup.core.BackupPipeline;
 import io.github.neo4jbackup.core.BackupResult;
 import io.github.neo4jbackup.core.InvalidInputException;
+import io.github.neo4jbackup.core.event.BackupListener;
 import io.github.neo4jbackup.core.hook.BackupHooks;
 import io.github.neo4jbackup.core.retention.RetentionPolicy;
 import io.github.neo4jbackup.core.spi.BackupSource;
@@ -86,37 +87,9 @@ final class BackupCommand extends AbstractCommand {
 
     @Override
     public Integer call() {
-        String db = database(database, "neo4j");
-        RetentionPolicy policy = retention.policy(ctx());
-        Map<String, String> labelMap = parseLabels();
-        if (engine.usesDriver() && (admin.any() || alreadyOffline)) {
-            throw CliException.usage("--neo4j-home, --admin-command, --stop-command, --start-command and "
-                    + "--already-offline apply to --engine admin only");
-        }
-        if (!engine.usesDriver() && uri != null) {
-            throw CliException.usage("--uri is not used by --engine admin (it runs neo4j-admin): remove it, or use"
-                    + " --engine driver|apoc for an online export");
-        }
         try (Resources res = new Resources(ctx())) {
-            StorageTarget target = res.target(to, "--to", s3, true);
-            BackupSource source = source(res, db);
-            BackupPipeline.Builder b = pipeline(target).source(source).retention(policy);
-            compression().ifPresent(b::transform);
-            Options.ageEncryption(ctx().env(), ageRecipients, agePassphraseEnv).ifPresent(b::transform);
-            labelMap.forEach(b::label);
-            if (engine == Engine.admin) {
-                hook(b);
-            }
-            if (ctx().interactive()) {
-                b.listener(new ProgressListener(ctx().err()));
-            }
-            BackupPipeline pipeline;
-            try {
-                pipeline = b.build();
-            } catch (InvalidInputException e) {
-                throw CliException.usage(e.getMessage(), e);
-            }
-            BackupResult result = pipeline.backup();
+            BackupResult result = backupOnce(res, List.of(), ctx().interactive());
+            String db = result.manifest().database();
             say("Backup " + result.id() + " of database '" + db + "' stored: " + ProgressListener.bytes(result.storedSize())
                     + " (" + ProgressListener.bytes(result.rawSize()) + " raw) at " + result.dataKey().value()
                     + " in " + result.duration().toMillis() + " ms");
@@ -129,6 +102,48 @@ final class BackupCommand extends AbstractCommand {
             }
             return ExitCodes.OK;
         }
+    }
+
+    /**
+     * One backup with this command's options (also what each run of {@code run} does).
+     *
+     * @param res       the clients of this backup, closed by the caller
+     * @param listeners extra listeners (metrics, notifications)
+     * @param progress  whether to draw the progress line on stderr
+     * @return the result
+     */
+    BackupResult backupOnce(Resources res, List<BackupListener> listeners, boolean progress) {
+        String db = database(database, "neo4j");
+        RetentionPolicy policy = retention.policy(ctx());
+        Map<String, String> labelMap = parseLabels();
+        if (engine.usesDriver() && (admin.any() || alreadyOffline)) {
+            throw CliException.usage("--neo4j-home, --admin-command, --stop-command, --start-command and "
+                    + "--already-offline apply to --engine admin only");
+        }
+        if (!engine.usesDriver() && uri != null) {
+            throw CliException.usage("--uri is not used by --engine admin (it runs neo4j-admin): remove it, or use"
+                    + " --engine driver|apoc for an online export");
+        }
+        StorageTarget target = res.target(to, "--to", s3, true);
+        BackupSource source = source(res, db);
+        BackupPipeline.Builder b = pipeline(target).source(source).retention(policy);
+        compression().ifPresent(b::transform);
+        Options.ageEncryption(ctx().env(), ageRecipients, agePassphraseEnv).ifPresent(b::transform);
+        labelMap.forEach(b::label);
+        if (engine == Engine.admin) {
+            hook(b);
+        }
+        if (progress) {
+            b.listener(new ProgressListener(ctx().err()));
+        }
+        listeners.forEach(b::listener);
+        BackupPipeline pipeline;
+        try {
+            pipeline = b.build();
+        } catch (InvalidInputException e) {
+            throw CliException.usage(e.getMessage(), e);
+        }
+        return pipeline.backup();
     }
 
     private BackupSource source(Resources res, String db) {

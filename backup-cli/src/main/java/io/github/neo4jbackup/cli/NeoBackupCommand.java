@@ -15,7 +15,7 @@ import java.util.concurrent.Callable;
         footer = {"", "Exit codes: 0 success, 1 operation failed, 2 usage or configuration error,",
                 "3 verification failed (or a stale/too small newest backup), 4 repository locked.",
                 "See docs/cli.md."},
-        subcommands = {BackupCommand.class, ListCommand.class, VerifyCommand.class, RestoreCommand.class,
+        subcommands = {BackupCommand.class, RunCommand.class, ListCommand.class, VerifyCommand.class, RestoreCommand.class,
                 PruneCommand.class, CommandLine.HelpCommand.class})
 public final class NeoBackupCommand implements Callable<Integer> {
 
@@ -49,7 +49,7 @@ public final class NeoBackupCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "Missing command: use one of backup, list, verify, restore, prune (neo4j-backup help <command>)");
+                "Missing command: use one of backup, run, list, verify, restore, prune (neo4j-backup help <command>)");
     }
 
     /** Prints the tool's version. */
