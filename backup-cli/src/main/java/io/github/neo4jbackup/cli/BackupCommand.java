@@ -1,5 +1,7 @@
 package io.github.neo4jbackup.cli;
 
+import io.github.neo4jbackup.cli.service.Notifier;
+import io.github.neo4jbackup.cli.service.ServiceMetrics;
 import io.github.neo4jbackup.core.BackupPipeline;
 import io.github.neo4jbackup.core.BackupResult;
 import io.github.neo4jbackup.core.InvalidInputException;
@@ -38,12 +40,12 @@ final class BackupCommand extends AbstractCommand {
     @Option(names = "--database", paramLabel = "DB", description = "Database to back up (default: NEO4J_DATABASE, else neo4j).")
     String database;
 
-    @Option(names = "--engine", required = true, paramLabel = "driver|apoc|admin",
+    @Option(names = "--engine", paramLabel = "driver|apoc|admin",
             description = "driver: driver-only logical export; apoc: APOC Cypher script; admin: neo4j-admin dump.")
     Engine engine;
 
-    @Option(names = "--to", required = true, paramLabel = "TARGET",
-            description = "Repository: a directory, a file: URI or s3://bucket/prefix.")
+    @Option(names = "--to", paramLabel = "TARGET",
+            description = "Repository: a directory, a file: URI, s3://bucket/prefix or r2://bucket/prefix (required).")
     String to;
 
     @Mixin
@@ -80,6 +82,9 @@ final class BackupCommand extends AbstractCommand {
     @Option(names = "--json", description = "Print the backup result as one JSON document on stdout.")
     boolean json;
 
+    @Mixin
+    NotifyOptions notify;
+
     @Override
     boolean json() {
         return json;
@@ -87,8 +92,18 @@ final class BackupCommand extends AbstractCommand {
 
     @Override
     public Integer call() {
-        try (Resources res = new Resources(ctx())) {
-            BackupResult result = backupOnce(res, List.of(), ctx().interactive());
+        java.time.Clock clock = java.time.Clock.systemUTC();
+        ServiceMetrics metrics = new ServiceMetrics(clock);
+        try (Notifier notifier = notify.open(ctx(), true, clock); Resources res = new Resources(ctx())) {
+            BackupResult result;
+            try {
+                result = backupOnce(res, List.of(notifier, metrics.listener()), ctx().interactive());
+            } catch (RuntimeException e) {
+                notifier.failedOutsidePipeline(database(database, "neo4j"), e, ExitCodes.of(e) == ExitCodes.USAGE);
+                throw e;
+            } finally {
+                NotifyOptions.writeMetrics(metrics, notify.metricsFile(ctx()), ctx());
+            }
             String db = result.manifest().database();
             say("Backup " + result.id() + " of database '" + db + "' stored: " + ProgressListener.bytes(result.storedSize())
                     + " (" + ProgressListener.bytes(result.rawSize()) + " raw) at " + result.dataKey().value()
@@ -113,6 +128,12 @@ final class BackupCommand extends AbstractCommand {
      * @return the result
      */
     BackupResult backupOnce(Resources res, List<BackupListener> listeners, boolean progress) {
+        if (engine == null) {
+            throw CliException.usage("Missing required option: '--engine=driver|apoc|admin'");
+        }
+        if (to == null) {
+            throw CliException.usage("Missing required option: '--to=TARGET'");
+        }
         String db = database(database, "neo4j");
         RetentionPolicy policy = retention.policy(ctx());
         Map<String, String> labelMap = parseLabels();

@@ -2,6 +2,7 @@ package io.github.neo4jbackup.cli;
 
 import io.github.neo4jbackup.cli.service.Durations;
 import io.github.neo4jbackup.cli.service.HealthServer;
+import io.github.neo4jbackup.cli.service.Notifier;
 import io.github.neo4jbackup.cli.service.RunLog;
 import io.github.neo4jbackup.cli.service.Schedule;
 import io.github.neo4jbackup.cli.service.Scheduler;
@@ -42,6 +43,7 @@ import java.util.concurrent.atomic.AtomicLong;
  * gracefully with exit code 0. See {@code docs/service.md}.
  */
 @Command(name = "run", mixinStandardHelpOptions = true, sortOptions = false,
+        defaultValueProvider = ServiceEnvironment.class,
         description = {"Run backups on a schedule as a long-running service (containers, systemd).",
                 "Takes every option of 'backup', plus the scheduling, health and metrics options below."})
 final class RunCommand implements Callable<Integer> {
@@ -111,6 +113,8 @@ final class RunCommand implements Callable<Integer> {
     private ServiceMetrics metrics;
     private Duration waitFor;
     private List<BackupListener> listeners;
+    private Notifier notifier;
+    private java.nio.file.Path metricsFile;
 
     CliContext ctx() {
         return root.context();
@@ -136,6 +140,12 @@ final class RunCommand implements Callable<Integer> {
         backup.root = root;
         if (backup.json) {
             throw CliException.usage("--json applies to 'backup'; 'run' writes one log line per run: use --log-format json");
+        }
+        if (backup.engine == null) {
+            throw CliException.usage("Missing required option: '--engine=driver|apoc|admin' (or BACKUP_ENGINE)");
+        }
+        if (backup.to == null) {
+            throw CliException.usage("Missing required option: '--to=TARGET' (or BACKUP_TARGET, or R2_BUCKET_NAME for R2)");
         }
         clock = Clock.systemUTC();
         try {
@@ -166,8 +176,11 @@ final class RunCommand implements Callable<Integer> {
 
         state = new ServiceState(clock, healthAge);
         metrics = new ServiceMetrics(clock);
+        notifier = backup.notify.open(ctx(), false, clock);
+        metricsFile = backup.notify.metricsFile(ctx());
         listeners = new ArrayList<>();
         listeners.add(metrics.listener());
+        listeners.add(notifier);
         String database = backup.database(backup.database, "neo4j");
         readNewestBackup(database);
 
@@ -204,7 +217,9 @@ final class RunCommand implements Callable<Integer> {
         log.event("service.started", fields("schedule", sched.toString(), "runOnStart", onStart,
                 "database", database, "engine", backup.engine.name(), "target", Resources.redact(backup.to),
                 "maxAgeSeconds", healthAge.toSeconds(), "waitTimeoutSeconds", waitFor.toSeconds(),
-                "httpPort", http == null ? null : http.port(), "httpBind", http == null ? null : bind));
+                "httpPort", http == null ? null : http.port(), "httpBind", http == null ? null : bind,
+                "notifications", notifier.active() ? "on" : null,
+                "metricsFile", metricsFile == null ? null : metricsFile.toString()));
         if (onStart) {
             state.dueNow(clock.instant());
         }
@@ -221,6 +236,7 @@ final class RunCommand implements Callable<Integer> {
         if (http != null) {
             http.close();
         }
+        notifier.close();
         log.event("service.stopped", "runs", runNumber.get(), "inProgressRun", outcome.name().toLowerCase());
         stopped.countDown();
         return ExitCodes.OK;
@@ -282,6 +298,7 @@ final class RunCommand implements Callable<Integer> {
         long n = runNumber.incrementAndGet();
         Instant start = clock.instant();
         state.runStarted();
+        notifier.beginRun();
         log.event("run.started", "run", n, "database", backup.database(backup.database, "neo4j"));
         try {
             if (backup.engine.usesDriver()) {
@@ -300,6 +317,7 @@ final class RunCommand implements Callable<Integer> {
                     "relationships", result.counts().relationships(), "durationMs", took.toMillis(),
                     "pruned", result.pruneResult().map(p -> p.deleted().size()).orElse(null),
                     "retentionError", result.pruneFailureMessage().orElse(null)));
+            NotifyOptions.writeMetrics(metrics, metricsFile, ctx());
         } catch (RuntimeException e) {
             Duration took = Duration.between(start, clock.instant());
             boolean cancelled = stopping && (Thread.currentThread().isInterrupted() || causedByInterrupt(e));
@@ -309,9 +327,14 @@ final class RunCommand implements Callable<Integer> {
             if (e instanceof LockHeldException) {
                 metrics.lockHeld();
             }
+            if (!cancelled) {
+                notifier.failedOutsidePipeline(backup.database(backup.database, "neo4j"), e,
+                        ExitCodes.of(e) == ExitCodes.USAGE);
+            }
             log.event("run.finished", fields("run", n, "outcome", cancelled ? "cancelled" : "failure",
                     "database", backup.database(backup.database, "neo4j"), "durationMs", took.toMillis(),
                     "error", ExitCodes.type(e), "message", message));
+            NotifyOptions.writeMetrics(metrics, metricsFile, ctx());
         }
     }
 

@@ -218,8 +218,11 @@ class RunServiceTest {
         Path repo = dir.resolve("repo");
         int port = PortNeo4j.freePort();
         PortNeo4j db = PortNeo4j.start(port);
-        try (ServiceProcess service = ServiceProcess.start(env(port), "--engine", "driver", "--to", repo.toString(),
-                "--every", "3s", "--run-on-start", "--wait-timeout", "1s", "--http-port", "0")) {
+        Map<String, String> env = env(port);
+        try (WebhookReceiver hook = new WebhookReceiver();
+             ServiceProcess service = ServiceProcess.start(env, "--engine", "driver", "--to", repo.toString(),
+                "--every", "3s", "--run-on-start", "--wait-timeout", "1s", "--http-port", "0",
+                "--notify-url", hook.url(), "--label", "tier=nightly")) {
             db.cypher("UNWIND range(1, 7) AS i CREATE (:P {n: i})-[:R]->(:Q)");
             service.await("a successful run", e -> outcome(e, "success"), 1, Duration.ofSeconds(30));
             assertThat(service.get("/health").statusCode()).isEqualTo(200);
@@ -265,6 +268,23 @@ class RunServiceTest {
 
             service.sigterm();
             assertThat(service.exitCode(Duration.ofSeconds(30))).as(service.toString()).isZero();
+
+            // one JSON notification per failed run, with the documented fields, and the webhook address nowhere
+            long failures = service.events("run.finished").stream().filter(e -> outcome(e, "failure")).count();
+            hook.await((int) failures, Duration.ofSeconds(5));
+            assertThat(hook.bodies).hasSize((int) failures);
+            for (String b : hook.bodies) {
+                JsonNode n = MAPPER.readTree(b);
+                assertThat(n.get("event").asText()).isEqualTo("backup.failed");
+                assertThat(n.get("status").asText()).isEqualTo("failure");
+                assertThat(n.get("database").asText()).isEqualTo("neo4j");
+                assertThat(n.get("id").asText()).startsWith("neo4j-");
+                assertThat(n.get("error").asText()).isNotBlank();
+                assertThat(n.get("message").asText()).contains("FAILED");
+                assertThat(n.has("source") && n.has("timestamp")).isTrue();
+                assertThat(b).doesNotContain(WebhookReceiver.TOKEN);
+            }
+            assertThat(service.stdout() + service.stderr()).doesNotContain(WebhookReceiver.TOKEN);
         } finally {
             db.close();
         }

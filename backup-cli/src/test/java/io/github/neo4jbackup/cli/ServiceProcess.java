@@ -75,8 +75,6 @@ final class ServiceProcess implements AutoCloseable {
     /** Starts {@code neo4j-backup run ... --log-format json} with exactly this environment (plus PATH). */
     static ServiceProcess start(Map<String, String> env, String... args) throws IOException {
         List<String> command = new ArrayList<>();
-        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
-        command.add("-Xmx512m");
         command.add("-cp");
         command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
         command.add("io.github.neo4jbackup.cli.Main");
@@ -84,6 +82,32 @@ final class ServiceProcess implements AutoCloseable {
         command.add("--log-format");
         command.add("json");
         command.addAll(List.of(args));
+        return launch(env, command);
+    }
+
+    /** Starts {@code neo4j-backup run ARGS} from the test class path, with no option added. */
+    static ServiceProcess startPlain(Map<String, String> env, String... args) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add("-cp");
+        command.add(System.getProperty("surefire.test.class.path", System.getProperty("java.class.path")));
+        command.add("io.github.neo4jbackup.cli.Main");
+        command.add("run");
+        command.addAll(List.of(args));
+        return launch(env, command);
+    }
+
+    /** Starts {@code java -jar JAR run ARGS} (nothing else: configuration by environment variables). */
+    static ServiceProcess startJar(Path jar, Map<String, String> env, String... args) throws IOException {
+        List<String> command = new ArrayList<>(List.of("-jar", jar.toString(), "run"));
+        command.addAll(List.of(args));
+        return launch(env, command);
+    }
+
+    private static ServiceProcess launch(Map<String, String> env, List<String> javaArgs) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(Path.of(System.getProperty("java.home"), "bin", "java").toString());
+        command.add("-Xmx512m");
+        command.addAll(javaArgs);
         ProcessBuilder pb = new ProcessBuilder(command);
         String path = pb.environment().get("PATH");
         pb.environment().clear();

@@ -53,15 +53,15 @@ public final class ServiceMetrics {
                 .description("Runs skipped because the previous run was still going").register(registry);
         this.lockWaits = Counter.builder("neo4j.backup.lock.waits")
                 .description("Backups that found the repository locked by another run").register(registry);
-        Gauge.builder("neo4j.backup.last.run.duration", lastRunMillis, v -> v.get() < 0 ? Double.NaN : v.get() / 1000.0)
-                .description("How long the last run took (waiting for Neo4j included)").baseUnit("seconds")
+        Gauge.builder("neo4j.backup.last.run.duration", lastRunMillis, v -> v.get() < 0 ? -1 : v.get() / 1000.0)
+                .description("How long the last run took, waiting for Neo4j included (-1 before the first run)").baseUnit("seconds")
                 .strongReference(true).register(registry);
-        Gauge.builder("neo4j.backup.newest.age", newest, v -> v.get() == null ? Double.NaN
+        Gauge.builder("neo4j.backup.newest.age", newest, v -> v.get() == null ? -1
                         : Duration.between(v.get(), clock.instant()).toMillis() / 1000.0)
-                .description("Age of the newest successful backup").baseUnit("seconds")
+                .description("Age of the newest successful backup (-1 while there is none)").baseUnit("seconds")
                 .strongReference(true).register(registry);
-        Gauge.builder("neo4j.backup.next.run", nextRun, v -> v.get() == null ? Double.NaN : v.get().toEpochMilli() / 1000.0)
-                .description("Epoch time of the next scheduled run").baseUnit("seconds")
+        Gauge.builder("neo4j.backup.next.run", nextRun, v -> v.get() == null ? -1 : v.get().toEpochMilli() / 1000.0)
+                .description("Epoch time of the next scheduled run (-1 when none is scheduled)").baseUnit("seconds")
                 .strongReference(true).register(registry);
         for (String outcome : new String[] {"success", "failure"}) {
             runs(outcome); // both series exist from the start, so rate() and absent() work
