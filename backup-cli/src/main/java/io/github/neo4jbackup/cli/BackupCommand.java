@@ -37,12 +37,18 @@ final class BackupCommand extends AbstractCommand {
     @Mixin
     Options.Credentials credentials;
 
-    @Option(names = "--database", paramLabel = "DB", description = "Database to back up (default: NEO4J_DATABASE, else neo4j).")
-    String database;
+    @Option(names = "--database", paramLabel = "DB",
+            description = "Database to back up, repeatable: one backup and manifest each (default: NEO4J_DATABASE, else neo4j).")
+    List<String> database = new java.util.ArrayList<>();
 
-    @Option(names = "--engine", paramLabel = "driver|apoc|admin",
-            description = "driver: driver-only logical export; apoc: APOC Cypher script; admin: neo4j-admin dump.")
-    Engine engine;
+    @Option(names = "--all-databases",
+            description = "Back up every online user database (add --database system for the system database).")
+    boolean allDatabases;
+
+    @Option(names = "--engine", paramLabel = "driver|apoc|admin|auto",
+            description = "driver: driver-only logical export; apoc: APOC Cypher script; admin: neo4j-admin dump;"
+                    + " auto: apoc when the server has APOC, else driver.")
+    BackupEngine engine;
 
     @Option(names = "--to", paramLabel = "TARGET",
             description = "Repository: a directory, a file: URI, s3://bucket/prefix or r2://bucket/prefix (required).")
@@ -95,28 +101,101 @@ final class BackupCommand extends AbstractCommand {
         java.time.Clock clock = java.time.Clock.systemUTC();
         ServiceMetrics metrics = new ServiceMetrics(clock);
         try (Notifier notifier = notify.open(ctx(), true, clock); Resources res = new Resources(ctx())) {
-            BackupResult result;
+            List<String> names;
             try {
-                result = backupOnce(res, List.of(notifier, metrics.listener()), ctx().interactive());
+                names = databases(res);
             } catch (RuntimeException e) {
-                notifier.failedOutsidePipeline(database(database, "neo4j"), e, ExitCodes.of(e) == ExitCodes.USAGE);
+                notifier.failedOutsidePipeline(database.isEmpty() ? database(null, "neo4j") : database.get(0), e,
+                        ExitCodes.of(e) == ExitCodes.USAGE);
                 throw e;
+            }
+            List<com.fasterxml.jackson.databind.JsonNode> reports = new java.util.ArrayList<>();
+            int worst = ExitCodes.OK;
+            try {
+                for (String db : names) {
+                    BackupResult result;
+                    notifier.beginRun();
+                    try {
+                        result = backupOnce(res, List.of(notifier, metrics.listener()), ctx().interactive(), db);
+                        if (engine == BackupEngine.auto && resolvedEngine != null) {
+                            say("--engine auto: using " + resolvedEngine + " for database '" + db + "'");
+                        }
+                    } catch (RuntimeException e) {
+                        notifier.failedOutsidePipeline(db, e, ExitCodes.of(e) == ExitCodes.USAGE);
+                        if (names.size() == 1) {
+                            throw e;
+                        }
+                        say("Error: backup of database '" + db + "' failed: " + e.getMessage());
+                        worst = Math.max(worst, ExitCodes.of(e));
+                        com.fasterxml.jackson.databind.node.ObjectNode error = (com.fasterxml.jackson.databind.node.ObjectNode)
+                                Json.error(e, ExitCodes.of(e));
+                        error.put("database", db);
+                        reports.add(error);
+                        continue;
+                    }
+                    say("Backup " + result.id() + " of database '" + db + "' stored: "
+                            + ProgressListener.bytes(result.storedSize()) + " (" + ProgressListener.bytes(result.rawSize())
+                            + " raw) at " + result.dataKey().value() + " in " + result.duration().toMillis() + " ms");
+                    result.pruneResult().ifPresent(p -> say("Retention: kept " + p.kept().size() + ", deleted "
+                            + p.deleted().size() + (p.deleted().isEmpty() ? "" : " (" + String.join(", ",
+                            p.deleted().stream().map(d -> d.id()).toList()) + ")")));
+                    result.pruneFailureMessage().ifPresent(m -> say("Warning: the backup is stored, but retention failed: "
+                            + m));
+                    reports.add(Json.backup(result));
+                }
             } finally {
                 NotifyOptions.writeMetrics(metrics, notify.metricsFile(ctx()), ctx());
             }
-            String db = result.manifest().database();
-            say("Backup " + result.id() + " of database '" + db + "' stored: " + ProgressListener.bytes(result.storedSize())
-                    + " (" + ProgressListener.bytes(result.rawSize()) + " raw) at " + result.dataKey().value()
-                    + " in " + result.duration().toMillis() + " ms");
-            result.pruneResult().ifPresent(p -> say("Retention: kept " + p.kept().size() + ", deleted "
-                    + p.deleted().size() + (p.deleted().isEmpty() ? "" : " (" + String.join(", ",
-                    p.deleted().stream().map(d -> d.id()).toList()) + ")")));
-            result.pruneFailureMessage().ifPresent(m -> say("Warning: the backup is stored, but retention failed: " + m));
             if (json) {
-                printJson(Json.backup(result));
+                if (names.size() == 1) {
+                    printJson(reports.get(0));
+                } else {
+                    com.fasterxml.jackson.databind.node.ObjectNode all = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+                    all.put("ok", worst == ExitCodes.OK);
+                    all.put("exitCode", worst);
+                    all.putArray("backups").addAll(reports);
+                    printJson(all);
+                }
             }
-            return ExitCodes.OK;
+            return worst;
         }
+    }
+
+    /** The engine {@code auto} chose for the last backup (or the engine given). */
+    volatile Engine resolvedEngine;
+
+    /**
+     * The databases to back up: {@code --all-databases} (every online database but {@code system},
+     * plus those named), else every {@code --database}, else NEO4J_DATABASE or {@code neo4j}.
+     *
+     * @param res the clients (a driver is opened to list the databases)
+     * @return the names, in order, without duplicates
+     */
+    List<String> databases(Resources res) {
+        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+        if (allDatabases) {
+            if (engine == BackupEngine.admin) {
+                throw CliException.usage("--all-databases lists the databases over Bolt: name each with --database for"
+                        + " --engine admin");
+            }
+            Driver driver = res.driver(res.neo4jUri(uri, "--uri"), credentials);
+            try (org.neo4j.driver.Session session = driver.session(org.neo4j.driver.SessionConfig.forDatabase("system"))) {
+                session.run("SHOW DATABASES YIELD name, currentStatus, type WHERE currentStatus = 'online'"
+                                + " AND name <> 'system' AND type <> 'composite' RETURN DISTINCT name ORDER BY name")
+                        .forEachRemaining(r -> names.add(r.get("name").asString()));
+            } catch (org.neo4j.driver.exceptions.Neo4jException e) {
+                throw CliException.failed("--all-databases: cannot list the databases (" + e.getMessage() + "): the user"
+                        + " needs access to the system database, or name the databases with --database", e);
+            }
+        }
+        names.addAll(database);
+        if (names.isEmpty() && !allDatabases) {
+            names.add(database(null, "neo4j"));
+        }
+        if (names.isEmpty()) {
+            throw CliException.failed("--all-databases: the server has no online user database", null);
+        }
+        return List.copyOf(names);
     }
 
     /**
@@ -125,16 +204,18 @@ final class BackupCommand extends AbstractCommand {
      * @param res       the clients of this backup, closed by the caller
      * @param listeners extra listeners (metrics, notifications)
      * @param progress  whether to draw the progress line on stderr
+     * @param db        the database
      * @return the result
      */
-    BackupResult backupOnce(Resources res, List<BackupListener> listeners, boolean progress) {
+    BackupResult backupOnce(Resources res, List<BackupListener> listeners, boolean progress, String db) {
         if (engine == null) {
-            throw CliException.usage("Missing required option: '--engine=driver|apoc|admin'");
+            throw CliException.usage("Missing required option: '--engine=driver|apoc|admin|auto'");
         }
         if (to == null) {
             throw CliException.usage("Missing required option: '--to=TARGET'");
         }
-        String db = database(database, "neo4j");
+        Engine engine = this.engine == BackupEngine.auto ? detectEngine(res, db) : this.engine.engine();
+        resolvedEngine = engine;
         RetentionPolicy policy = retention.policy(ctx());
         Map<String, String> labelMap = parseLabels();
         if (engine.usesDriver() && (admin.any() || alreadyOffline)) {
@@ -146,7 +227,7 @@ final class BackupCommand extends AbstractCommand {
                     + " --engine driver|apoc for an online export");
         }
         StorageTarget target = res.target(to, "--to", s3, true);
-        BackupSource source = source(res, db);
+        BackupSource source = source(res, db, engine);
         BackupPipeline.Builder b = pipeline(target).source(source).retention(policy);
         compression().ifPresent(b::transform);
         Options.ageEncryption(ctx().env(), ageRecipients, agePassphraseEnv).ifPresent(b::transform);
@@ -167,7 +248,21 @@ final class BackupCommand extends AbstractCommand {
         return pipeline.backup();
     }
 
-    private BackupSource source(Resources res, String db) {
+    /** {@code --engine auto}: APOC when the server answers {@code apoc.version()}, else the driver engine. */
+    private Engine detectEngine(Resources res, String db) {
+        Driver driver = res.driver(res.neo4jUri(uri, "--uri"), credentials);
+        try (org.neo4j.driver.Session session = driver.session(org.neo4j.driver.SessionConfig.forDatabase(db))) {
+            session.run("RETURN apoc.version() AS version").consume();
+            return Engine.apoc;
+        } catch (org.neo4j.driver.exceptions.ClientException e) {
+            if (String.valueOf(e.code()).endsWith("SyntaxError") || String.valueOf(e.getMessage()).contains("apoc.version")) {
+                return Engine.driver; // Unknown function 'apoc.version'
+            }
+            throw CliException.failed("--engine auto cannot query database '" + db + "': " + e.getMessage(), e);
+        }
+    }
+
+    private BackupSource source(Resources res, String db, Engine engine) {
         try {
             switch (engine) {
                 case driver: {

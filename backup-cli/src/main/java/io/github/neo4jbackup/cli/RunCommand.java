@@ -142,7 +142,7 @@ final class RunCommand implements Callable<Integer> {
             throw CliException.usage("--json applies to 'backup'; 'run' writes one log line per run: use --log-format json");
         }
         if (backup.engine == null) {
-            throw CliException.usage("Missing required option: '--engine=driver|apoc|admin' (or BACKUP_ENGINE)");
+            backup.engine = BackupEngine.auto;
         }
         if (backup.to == null) {
             throw CliException.usage("Missing required option: '--to=TARGET' (or BACKUP_TARGET, or R2_BUCKET_NAME for R2)");
@@ -181,8 +181,10 @@ final class RunCommand implements Callable<Integer> {
         listeners = new ArrayList<>();
         listeners.add(metrics.listener());
         listeners.add(notifier);
-        String database = backup.database(backup.database, "neo4j");
-        readNewestBackup(database);
+        String database = databaseLabel();
+        if (!backup.allDatabases && backup.database.size() <= 1) {
+            readNewestBackup(database);
+        }
 
         HealthServer http = null;
         if (port != null) {
@@ -293,49 +295,99 @@ final class RunCommand implements Callable<Integer> {
         }
     }
 
-    /** One scheduled run: wait for Neo4j, back up, verify, apply retention; report, never throw. */
+    /** A name for the databases of a run before they are resolved (logs, notifications). */
+    private String databaseLabel() {
+        if (backup.allDatabases) {
+            return "(all)";
+        }
+        return backup.database.isEmpty() ? backup.database(null, "neo4j") : String.join(",", backup.database);
+    }
+
+    /**
+     * One scheduled run: wait for Neo4j, then for each database back up, verify, apply retention;
+     * one database failing does not stop the others. Reports, never throws.
+     */
     private void runOnce() {
         long n = runNumber.incrementAndGet();
         Instant start = clock.instant();
         state.runStarted();
-        notifier.beginRun();
-        log.event("run.started", "run", n, "database", backup.database(backup.database, "neo4j"));
+        log.event("run.started", "run", n, "database", databaseLabel());
+        List<String> databases;
         try {
             if (backup.engine.usesDriver()) {
                 awaitNeo4j(n, start.plus(waitFor));
             }
-            BackupResult result;
             try (Resources res = new Resources(ctx())) {
-                result = backup.backupOnce(res, listeners, false);
+                databases = backup.databases(res);
             }
-            Duration took = Duration.between(start, clock.instant());
-            state.runSucceeded(result.id(), result.manifest().finishedAt());
-            metrics.runFinished(true, took);
-            log.event("run.finished", fields("run", n, "outcome", "success", "id", result.id(),
-                    "database", result.manifest().database(), "storedBytes", result.storedSize(),
-                    "rawBytes", result.rawSize(), "nodes", result.counts().nodes(),
-                    "relationships", result.counts().relationships(), "durationMs", took.toMillis(),
-                    "pruned", result.pruneResult().map(p -> p.deleted().size()).orElse(null),
-                    "retentionError", result.pruneFailureMessage().orElse(null)));
-            NotifyOptions.writeMetrics(metrics, metricsFile, ctx());
         } catch (RuntimeException e) {
-            Duration took = Duration.between(start, clock.instant());
-            boolean cancelled = stopping && (Thread.currentThread().isInterrupted() || causedByInterrupt(e));
-            String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-            state.runFailed(message);
-            metrics.runFinished(false, took);
-            if (e instanceof LockHeldException) {
-                metrics.lockHeld();
-            }
-            if (!cancelled) {
-                notifier.failedOutsidePipeline(backup.database(backup.database, "neo4j"), e,
-                        ExitCodes.of(e) == ExitCodes.USAGE);
-            }
-            log.event("run.finished", fields("run", n, "outcome", cancelled ? "cancelled" : "failure",
-                    "database", backup.database(backup.database, "neo4j"), "durationMs", took.toMillis(),
-                    "error", ExitCodes.type(e), "message", message));
+            notifier.beginRun();
+            runFailed(n, start, databaseLabel(), e);
+            state.runFailed(message(e));
+            metrics.runFinished(false, Duration.between(start, clock.instant()));
             NotifyOptions.writeMetrics(metrics, metricsFile, ctx());
+            return;
         }
+        List<String> failures = new ArrayList<>();
+        BackupResult last = null;
+        for (String db : databases) {
+            if (stopping && Thread.currentThread().isInterrupted()) {
+                break;
+            }
+            Instant dbStart = clock.instant();
+            notifier.beginRun();
+            try {
+                BackupResult result;
+                try (Resources res = new Resources(ctx())) {
+                    result = backup.backupOnce(res, listeners, false, db);
+                }
+                last = result;
+                Engine chosen = backup.resolvedEngine;
+                if (backup.engine == BackupEngine.auto && chosen != null && chosen != autoChoice) {
+                    autoChoice = chosen;
+                    log.event("engine.selected", "engine", chosen.name(), "database", db,
+                            "reason", chosen == Engine.apoc ? "the server has APOC" : "the server has no APOC");
+                }
+                Duration took = Duration.between(dbStart, clock.instant());
+                log.event("run.finished", fields("run", n, "outcome", "success", "id", result.id(),
+                        "database", result.manifest().database(), "engine", chosen == null ? null : chosen.name(),
+                        "storedBytes", result.storedSize(), "rawBytes", result.rawSize(), "nodes", result.counts().nodes(),
+                        "relationships", result.counts().relationships(), "durationMs", took.toMillis(),
+                        "pruned", result.pruneResult().map(p -> p.deleted().size()).orElse(null),
+                        "retentionError", result.pruneFailureMessage().orElse(null)));
+            } catch (RuntimeException e) {
+                runFailed(n, dbStart, db, e);
+                failures.add(databases.size() == 1 ? message(e) : db + ": " + message(e));
+            }
+        }
+        Duration took = Duration.between(start, clock.instant());
+        if (failures.isEmpty() && last != null) {
+            state.runSucceeded(last.id(), last.manifest().finishedAt());
+        } else {
+            state.runFailed(failures.isEmpty() ? "cancelled" : String.join("; ", failures));
+        }
+        metrics.runFinished(failures.isEmpty() && last != null, took);
+        NotifyOptions.writeMetrics(metrics, metricsFile, ctx());
+    }
+
+    private volatile Engine autoChoice;
+
+    private static String message(RuntimeException e) {
+        return e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
+    }
+
+    /** Logs, counts and notifies one failed backup (or a run that failed before its backups). */
+    private void runFailed(long n, Instant start, String database, RuntimeException e) {
+        boolean cancelled = stopping && (Thread.currentThread().isInterrupted() || causedByInterrupt(e));
+        if (e instanceof LockHeldException) {
+            metrics.lockHeld();
+        }
+        if (!cancelled) {
+            notifier.failedOutsidePipeline(database, e, ExitCodes.of(e) == ExitCodes.USAGE);
+        }
+        log.event("run.finished", fields("run", n, "outcome", cancelled ? "cancelled" : "failure",
+                "database", database, "durationMs", Duration.between(start, clock.instant()).toMillis(),
+                "error", ExitCodes.type(e), "message", message(e)));
     }
 
     private static boolean causedByInterrupt(Throwable e) {

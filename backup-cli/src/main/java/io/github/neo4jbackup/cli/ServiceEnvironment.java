@@ -34,6 +34,7 @@ final class ServiceEnvironment implements CommandLine.IDefaultValueProvider {
         m.put("--user", "NEO4J_USER");
         m.put("--password-file", "NEO4J_PASSWORD_FILE");
         m.put("--database", "NEO4J_DATABASE");
+        m.put("--all-databases", "BACKUP_ALL_DATABASES");
         m.put("--engine", "BACKUP_ENGINE");
         m.put("--to", "BACKUP_TARGET");
         m.put("--key-template", "BACKUP_KEY_TEMPLATE");

@@ -66,7 +66,7 @@ class RunEnvironmentTest {
                 "BACKUP_KEEP_LAST", "3", "RUN_IMMEDIATE_BACKUP", "true", "HTTP_PORT", "9090", "BACKUP_TARGET", "/env/repo");
         RunCommand fromEnv = parse(env, "run");
         assertThat(fromEnv.backup.compress).isEqualTo(BackupCommand.Compress.gzip);
-        assertThat(fromEnv.backup.engine).isEqualTo(Engine.apoc);
+        assertThat(fromEnv.backup.engine).isEqualTo(BackupEngine.apoc);
         assertThat(fromEnv.backup.to).isEqualTo("/env/repo");
         assertThat(fromEnv.backup.retention.keepLast).isEqualTo(3);
         assertThat(fromEnv.schedule).isEqualTo("@daily");
@@ -76,7 +76,7 @@ class RunEnvironmentTest {
         RunCommand flags = parse(env, "run", "--compress", "none", "--engine", "driver", "--to", "/flag/repo",
                 "--keep-last", "5", "--schedule", "0 3 * * *", "--http-port", "8080");
         assertThat(flags.backup.compress).isEqualTo(BackupCommand.Compress.none);
-        assertThat(flags.backup.engine).isEqualTo(Engine.driver);
+        assertThat(flags.backup.engine).isEqualTo(BackupEngine.driver);
         assertThat(flags.backup.to).isEqualTo("/flag/repo");
         assertThat(flags.backup.retention.keepLast).isEqualTo(5);
         assertThat(flags.schedule).isEqualTo("0 3 * * *");
