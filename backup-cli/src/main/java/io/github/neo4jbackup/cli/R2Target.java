@@ -38,28 +38,7 @@ final class R2Target {
         if (!prefix.isEmpty() && !prefix.endsWith("/")) {
             prefix = prefix + "/";
         }
-        URI endpoint;
-        if (s3.endpoint != null) {
-            try {
-                endpoint = new URI(s3.endpoint);
-                if (endpoint.getScheme() == null || endpoint.getHost() == null) {
-                    throw new URISyntaxException(s3.endpoint, "expected scheme://host[:port]");
-                }
-            } catch (URISyntaxException e) {
-                throw CliException.usage("--s3-endpoint '" + s3.endpoint + "' is not a URL", e);
-            }
-        } else {
-            String account = ctx.env("R2_ACCOUNT_ID");
-            if (account == null) {
-                throw CliException.usage(flag + " '" + spec + "' needs the Cloudflare account id: set R2_ACCOUNT_ID"
-                        + " (the R2 endpoint is https://<account id>.r2.cloudflarestorage.com), or pass --s3-endpoint");
-            }
-            if (!account.strip().matches("[A-Za-z0-9]{1,64}")) {
-                throw CliException.usage("R2_ACCOUNT_ID is not an account id (letters and digits only): copy it from the"
-                        + " Cloudflare dashboard's R2 page");
-            }
-            endpoint = URI.create("https://" + account.strip() + ".r2.cloudflarestorage.com");
-        }
+        URI endpoint = endpoint(ctx, s3, spec, flag);
         S3Config.Builder config = S3Config.builder().endpoint(endpoint).pathStyle(true).checksumsWhenRequired()
                 .region(s3.region != null ? s3.region : "auto");
         String keyId = ctx.env("R2_ACCESS_KEY_ID");
@@ -73,5 +52,30 @@ final class R2Target {
             config.defaultCredentials();
         }
         return res.openS3(config, bucket, prefix, spec, flag, s3.sse);
+    }
+
+    /** The endpoint: {@code --s3-endpoint} (or S3_ENDPOINT) when given, else the account's R2 endpoint. */
+    static URI endpoint(CliContext ctx, Options.S3 s3, String spec, String flag) {
+        if (s3.endpoint != null) {
+            try {
+                URI endpoint = new URI(s3.endpoint);
+                if (endpoint.getScheme() == null || endpoint.getHost() == null) {
+                    throw new URISyntaxException(s3.endpoint, "expected scheme://host[:port]");
+                }
+                return endpoint;
+            } catch (URISyntaxException e) {
+                throw CliException.usage("--s3-endpoint '" + s3.endpoint + "' is not a URL", e);
+            }
+        }
+        String account = ctx.env("R2_ACCOUNT_ID");
+        if (account == null) {
+            throw CliException.usage(flag + " '" + spec + "' needs the Cloudflare account id: set R2_ACCOUNT_ID"
+                    + " (the R2 endpoint is https://<account id>.r2.cloudflarestorage.com), or pass --s3-endpoint");
+        }
+        if (!account.strip().matches("[A-Za-z0-9]{1,64}")) {
+            throw CliException.usage("R2_ACCOUNT_ID is not an account id (letters and digits only): copy it from the"
+                    + " Cloudflare dashboard's R2 page");
+        }
+        return URI.create("https://" + account.strip() + ".r2.cloudflarestorage.com");
     }
 }
