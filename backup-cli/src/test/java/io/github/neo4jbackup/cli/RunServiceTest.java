@@ -100,12 +100,23 @@ class RunServiceTest {
             JsonNode first = service.await("a successful run", e -> outcome(e, "success"), 1, Duration.ofSeconds(30));
             JsonNode third = service.await("a successful run", e -> outcome(e, "success"), 3, Duration.ofSeconds(30));
             List<JsonNode> starts = service.events("run.started");
-            // run on start: at once; then every 5 s from the start of the service
+            // run on start: at once; then on the 5 s grid counted from the start of the service. A slot is
+            // missed only when the run before it was still going, and then it is logged as skipped.
             assertThat(Duration.between(ts(started), ts(starts.get(0)))).isLessThan(Duration.ofSeconds(3));
+            long previousSlot = 0;
+            long missedSlots = 0;
             for (int i = 1; i < 3; i++) {
-                Duration gap = Duration.between(ts(starts.get(i - 1)), ts(starts.get(i)));
-                assertThat(gap).as("gap before run %d", i + 1).isBetween(Duration.ofMillis(4000), Duration.ofMillis(6000));
+                long offsetMs = Duration.between(ts(started), ts(starts.get(i))).toMillis();
+                long slot = Math.round(offsetMs / 5000.0);
+                assertThat(slot).as("run %d starts on a later slot", i + 1).isGreaterThan(previousSlot);
+                assertThat(Math.abs(offsetMs - slot * 5000)).as("run %d starts %d ms after the service", i + 1, offsetMs)
+                        .isLessThan(1500);
+                missedSlots += slot - previousSlot - 1;
+                previousSlot = slot;
             }
+            Instant thirdStart = ts(starts.get(2));
+            assertThat(service.events("run.skipped").stream().filter(e -> ts(e).isBefore(thirdStart)).count())
+                    .isEqualTo(missedSlots);
             assertThat(first.get("nodes").asLong()).isEqualTo(80);
             assertThat(first.get("durationMs").asLong()).isPositive();
 
