@@ -1,9 +1,12 @@
 package io.github.neo4jbackup.cli;
 
+import io.github.neo4jbackup.cli.service.Notifier;
+import io.github.neo4jbackup.cli.service.ServiceMetrics;
 import io.github.neo4jbackup.core.BackupPipeline;
 import io.github.neo4jbackup.core.BackupResult;
 import io.github.neo4jbackup.core.ChangePolicy;
 import io.github.neo4jbackup.core.InvalidInputException;
+import io.github.neo4jbackup.core.event.BackupListener;
 import io.github.neo4jbackup.core.hook.BackupHooks;
 import io.github.neo4jbackup.core.retention.RetentionPolicy;
 import io.github.neo4jbackup.core.spi.BackupSource;
@@ -38,15 +41,21 @@ final class BackupCommand extends AbstractCommand {
     @Mixin
     Options.Credentials credentials;
 
-    @Option(names = "--database", paramLabel = "DB", description = "Database to back up (default: NEO4J_DATABASE, else neo4j).")
-    String database;
+    @Option(names = "--database", paramLabel = "DB",
+            description = "Database to back up, repeatable: one backup and manifest each (default: NEO4J_DATABASE, else neo4j).")
+    List<String> database = new java.util.ArrayList<>();
 
-    @Option(names = "--engine", required = true, paramLabel = "driver|apoc|admin",
-            description = "driver: driver-only logical export; apoc: APOC Cypher script; admin: neo4j-admin dump.")
-    Engine engine;
+    @Option(names = "--all-databases",
+            description = "Back up every online user database (add --database system for the system database).")
+    boolean allDatabases;
 
-    @Option(names = "--to", required = true, paramLabel = "TARGET",
-            description = "Repository: a directory, a file: URI or s3://bucket/prefix.")
+    @Option(names = "--engine", paramLabel = "driver|apoc|admin|auto",
+            description = "driver: driver-only logical export; apoc: APOC Cypher script; admin: neo4j-admin dump;"
+                    + " auto: apoc when the server has APOC, else driver.")
+    BackupEngine engine;
+
+    @Option(names = "--to", paramLabel = "TARGET",
+            description = "Repository: a directory, a file: URI, s3://bucket/prefix or r2://bucket/prefix (required).")
     String to;
 
     @Mixin
@@ -119,6 +128,9 @@ final class BackupCommand extends AbstractCommand {
                     + " or a type shrank by more than PCT percent (50 or 50%) since the previous good backup.")
     String maxShrink;
 
+    @Mixin
+    NotifyOptions notify;
+
     @Override
     boolean json() {
         return json;
@@ -126,7 +138,130 @@ final class BackupCommand extends AbstractCommand {
 
     @Override
     public Integer call() {
-        String db = database(database, "neo4j");
+        java.time.Clock clock = java.time.Clock.systemUTC();
+        ServiceMetrics metrics = new ServiceMetrics(clock);
+        try (Notifier notifier = notify.open(ctx(), true, clock); Resources res = new Resources(ctx())) {
+            List<String> names;
+            try {
+                names = databases(res);
+            } catch (RuntimeException e) {
+                notifier.failedOutsidePipeline(database.isEmpty() ? database(null, "neo4j") : database.get(0), e,
+                        ExitCodes.of(e) == ExitCodes.USAGE);
+                throw e;
+            }
+            List<com.fasterxml.jackson.databind.JsonNode> reports = new java.util.ArrayList<>();
+            int worst = ExitCodes.OK;
+            try {
+                for (String db : names) {
+                    Done done;
+                    notifier.beginRun();
+                    try {
+                        done = backupOnce(res, List.of(notifier, metrics.listener()), ctx().interactive(), db);
+                        if (engine == BackupEngine.auto && resolvedEngine != null) {
+                            say("--engine auto: using " + resolvedEngine + " for database '" + db + "'");
+                        }
+                    } catch (RuntimeException e) {
+                        notifier.failedOutsidePipeline(db, e, ExitCodes.of(e) == ExitCodes.USAGE);
+                        if (names.size() == 1) {
+                            throw e;
+                        }
+                        say("Error: backup of database '" + db + "' failed: " + e.getMessage());
+                        worst = Math.max(worst, ExitCodes.of(e));
+                        com.fasterxml.jackson.databind.node.ObjectNode error = (com.fasterxml.jackson.databind.node.ObjectNode)
+                                Json.error(e, ExitCodes.of(e));
+                        error.put("database", db);
+                        reports.add(error);
+                        continue;
+                    }
+                    BackupResult result = done.result();
+                    say("Backup " + result.id() + " of database '" + db + "' stored: "
+                            + ProgressListener.bytes(result.storedSize()) + " (" + ProgressListener.bytes(result.rawSize())
+                            + " raw) at " + result.dataKey().value() + " in " + result.duration().toMillis() + " ms");
+                    result.pruneResult().ifPresent(p -> say("Retention: kept " + p.kept().size() + ", deleted "
+                            + p.deleted().size() + (p.deleted().isEmpty() ? "" : " (" + String.join(", ",
+                            p.deleted().stream().map(d -> d.id()).toList()) + ")")));
+                    result.pruneFailureMessage().ifPresent(m -> say("Warning: the backup is stored, but retention failed: "
+                            + m));
+                    com.fasterxml.jackson.databind.node.ObjectNode report = Json.backup(result);
+                    if (done.copies() != null) {
+                        report.set("copies", done.copies().json());
+                    }
+                    reports.add(report);
+                    worst = Math.max(worst, done.exitCode());
+                }
+            } finally {
+                NotifyOptions.writeMetrics(metrics, notify.metricsFile(ctx()), ctx());
+            }
+            if (json) {
+                if (names.size() == 1) {
+                    printJson(reports.get(0));
+                } else {
+                    com.fasterxml.jackson.databind.node.ObjectNode all = com.fasterxml.jackson.databind.node.JsonNodeFactory.instance.objectNode();
+                    all.put("ok", worst == ExitCodes.OK);
+                    all.put("exitCode", worst);
+                    all.putArray("backups").addAll(reports);
+                    printJson(all);
+                }
+            }
+            return worst;
+        }
+    }
+
+    /** The engine {@code auto} chose for the last backup (or the engine given). */
+    volatile Engine resolvedEngine;
+
+    /**
+     * The databases to back up: {@code --all-databases} (every online database but {@code system},
+     * plus those named), else every {@code --database}, else NEO4J_DATABASE or {@code neo4j}.
+     *
+     * @param res the clients (a driver is opened to list the databases)
+     * @return the names, in order, without duplicates
+     */
+    List<String> databases(Resources res) {
+        java.util.LinkedHashSet<String> names = new java.util.LinkedHashSet<>();
+        if (allDatabases) {
+            if (engine == BackupEngine.admin) {
+                throw CliException.usage("--all-databases lists the databases over Bolt: name each with --database for"
+                        + " --engine admin");
+            }
+            Driver driver = res.driver(res.neo4jUri(uri, "--uri"), credentials);
+            try (org.neo4j.driver.Session session = driver.session(org.neo4j.driver.SessionConfig.forDatabase("system"))) {
+                session.run("SHOW DATABASES YIELD name, currentStatus, type WHERE currentStatus = 'online'"
+                                + " AND name <> 'system' AND type <> 'composite' RETURN DISTINCT name ORDER BY name")
+                        .forEachRemaining(r -> names.add(r.get("name").asString()));
+            } catch (org.neo4j.driver.exceptions.Neo4jException e) {
+                throw CliException.failed("--all-databases: cannot list the databases (" + e.getMessage() + "): the user"
+                        + " needs access to the system database, or name the databases with --database", e);
+            }
+        }
+        names.addAll(database);
+        if (names.isEmpty() && !allDatabases) {
+            names.add(database(null, "neo4j"));
+        }
+        if (names.isEmpty()) {
+            throw CliException.failed("--all-databases: the server has no online user database", null);
+        }
+        return List.copyOf(names);
+    }
+
+    /**
+     * One backup with this command's options (also what each run of {@code run} does).
+     *
+     * @param res       the clients of this backup, closed by the caller
+     * @param listeners extra listeners (metrics, notifications)
+     * @param progress  whether to draw the progress line on stderr
+     * @param db        the database
+     * @return the backup and how its copies went
+     */
+    Done backupOnce(Resources res, List<BackupListener> listeners, boolean progress, String db) {
+        if (engine == null) {
+            throw CliException.usage("Missing required option: '--engine=driver|apoc|admin|auto'");
+        }
+        if (to == null) {
+            throw CliException.usage("Missing required option: '--to=TARGET'");
+        }
+        Engine engine = this.engine == BackupEngine.auto ? detectEngine(res, db) : this.engine.engine();
+        resolvedEngine = engine;
         RetentionPolicy policy = retention.policy(ctx());
         Map<String, String> labelMap = parseLabels();
         if (!engine.usesDriver() && (preCommand != null || postCommand != null)) {
@@ -141,59 +276,62 @@ final class BackupCommand extends AbstractCommand {
             throw CliException.usage("--uri is not used by --engine admin (it runs neo4j-admin): remove it, or use"
                     + " --engine driver|apoc for an online export");
         }
-        try (Resources res = new Resources(ctx())) {
-            StorageTarget target = res.target(to, "--to", s3, true);
-            BackupSource source = source(res, db);
-            BackupPipeline.Builder b = pipeline(target).source(source).retention(policy).shrinkGuard(shrinkGuard());
-            retention.applySafety(b);
-            compression().ifPresent(b::transform);
-            Options.ageEncryption(ctx().env(), ageRecipients, agePassphraseEnv).ifPresent(b::transform);
-            labelMap.forEach(b::label);
-            if (engine == Engine.admin) {
-                hook(b);
-            } else {
-                quiesce(b);
-            }
-            b.onChange(changePolicy());
-            if (ctx().interactive()) {
-                b.listener(new ProgressListener(ctx().err()));
-            }
-            BackupPipeline pipeline;
-            try {
-                pipeline = b.build();
-            } catch (InvalidInputException e) {
-                throw CliException.usage(e.getMessage(), e);
-            }
-            BackupResult result = pipeline.backup();
-            say("Backup " + result.id() + " of database '" + db + "' stored: " + ProgressListener.bytes(result.storedSize())
-                    + " (" + ProgressListener.bytes(result.rawSize()) + " raw) at " + result.dataKey().value()
-                    + " in " + result.duration().toMillis() + " ms");
-            result.pruneResult().ifPresent(p -> say("Retention: kept " + p.kept().size() + ", deleted "
-                    + p.deleted().size() + (p.deleted().isEmpty() ? "" : " (" + String.join(", ",
-                    p.deleted().stream().map(d -> d.id()).toList()) + ")")));
-            result.pruneFailureMessage().ifPresent(m -> say("Warning: the backup is stored, but retention failed: " + m));
-            CopyTargets.Outcome copies = copyTargets.any()
-                    ? copyTargets.copy(result.manifest(), pipeline, res, s3, layout.keyTemplate, this::say) : null;
-            if (json) {
-                com.fasterxml.jackson.databind.node.ObjectNode doc = Json.backup(result);
-                if (copies != null) {
-                    doc.set("copies", copies.json());
-                }
-                printJson(doc);
-            }
-            if (result.manifest().isSuspect()) {
-                say("SUSPECT: backup " + result.id() + " is stored but marked suspect, and retention was not applied: "
-                        + String.join("; ", result.manifest().suspect()) + ". Check the database; restore --latest and"
-                        + " list --max-age skip it unless --include-suspect");
-                return ExitCodes.VERIFICATION;
-            }
-            if (copies != null && !copies.ok()) {
-                say("The backup " + result.id() + " is stored in " + target.describe() + "; " + copies.failures().size()
-                        + " of " + copyTargets.targets.size() + " copies failed (see above): run `neo4j-backup copy`"
-                        + " for them once the cause is fixed");
-                return ExitCodes.FAILED;
-            }
-            return ExitCodes.OK;
+        StorageTarget target = res.target(to, "--to", s3, true);
+        BackupSource source = source(res, db, engine);
+        BackupPipeline.Builder b = pipeline(target).source(source).retention(policy).shrinkGuard(shrinkGuard());
+        retention.applySafety(b);
+        compression().ifPresent(b::transform);
+        Options.ageEncryption(ctx().env(), ageRecipients, agePassphraseEnv).ifPresent(b::transform);
+        labelMap.forEach(b::label);
+        if (engine == Engine.admin) {
+            hook(b);
+        } else {
+            quiesce(b);
+        }
+        b.onChange(changePolicy());
+        if (progress) {
+            b.listener(new ProgressListener(ctx().err()));
+        }
+        listeners.forEach(b::listener);
+        BackupPipeline pipeline;
+        try {
+            pipeline = b.build();
+        } catch (InvalidInputException e) {
+            throw CliException.usage(e.getMessage(), e);
+        }
+        BackupResult result = pipeline.backup();
+        CopyTargets.Outcome copies = copyTargets.any()
+                ? copyTargets.copy(result.manifest(), pipeline, res, s3, layout.keyTemplate, this::say) : null;
+        if (copies != null && !copies.ok()) {
+            say("The backup " + result.id() + " is stored in " + target.describe() + "; " + copies.failures().size()
+                    + " of " + copyTargets.targets.size() + " copies failed (see above): run `neo4j-backup copy`"
+                    + " for them once the cause is fixed");
+        }
+        if (result.manifest().isSuspect()) {
+            say("SUSPECT: backup " + result.id() + " is stored but marked suspect, and retention was not applied: "
+                    + String.join("; ", result.manifest().suspect()) + ". Check the database; restore --latest and"
+                    + " list --max-age skip it unless --include-suspect");
+        }
+        return new Done(result, copies);
+    }
+
+    /**
+     * A backup of one database and, with {@code --copy-to}, how its copies went.
+     *
+     * @param result the backup
+     * @param copies the copies, or {@code null} without {@code --copy-to}
+     */
+    record Done(BackupResult result, CopyTargets.Outcome copies) {
+
+        /** @return whether a copy failed (the backup itself is stored) */
+        boolean copiesFailed() {
+            return copies != null && !copies.ok();
+        }
+
+        /** @return the exit code of this backup: 3 when suspect, 1 when a copy failed, else 0 */
+        int exitCode() {
+            return result.manifest().isSuspect() ? ExitCodes.VERIFICATION
+                    : copiesFailed() ? ExitCodes.FAILED : ExitCodes.OK;
         }
     }
 
@@ -206,7 +344,21 @@ final class BackupCommand extends AbstractCommand {
         }
     }
 
-    private BackupSource source(Resources res, String db) {
+    /** {@code --engine auto}: APOC when the server answers {@code apoc.version()}, else the driver engine. */
+    private Engine detectEngine(Resources res, String db) {
+        Driver driver = res.driver(res.neo4jUri(uri, "--uri"), credentials);
+        try (org.neo4j.driver.Session session = driver.session(org.neo4j.driver.SessionConfig.forDatabase(db))) {
+            session.run("RETURN apoc.version() AS version").consume();
+            return Engine.apoc;
+        } catch (org.neo4j.driver.exceptions.ClientException e) {
+            if (String.valueOf(e.code()).endsWith("SyntaxError") || String.valueOf(e.getMessage()).contains("apoc.version")) {
+                return Engine.driver; // Unknown function 'apoc.version'
+            }
+            throw CliException.failed("--engine auto cannot query database '" + db + "': " + e.getMessage(), e);
+        }
+    }
+
+    private BackupSource source(Resources res, String db, Engine engine) {
         try {
             switch (engine) {
                 case driver: {

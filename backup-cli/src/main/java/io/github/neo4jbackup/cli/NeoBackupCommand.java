@@ -15,8 +15,8 @@ import java.util.concurrent.Callable;
         footer = {"", "Exit codes: 0 success, 1 operation failed, 2 usage or configuration error,",
                 "3 verification failed (or a stale/too small newest backup), 4 repository locked.",
                 "See docs/cli.md."},
-        subcommands = {BackupCommand.class, ListCommand.class, VerifyCommand.class, RestoreCommand.class,
-                PruneCommand.class, UnlockCommand.class, CopyCommand.class, ImportCommand.class,
+        subcommands = {BackupCommand.class, RunCommand.class, ListCommand.class, VerifyCommand.class,
+                RestoreCommand.class, PruneCommand.class, UnlockCommand.class, CopyCommand.class, ImportCommand.class,
                 CommandLine.HelpCommand.class})
 public final class NeoBackupCommand implements Callable<Integer> {
 
@@ -50,7 +50,7 @@ public final class NeoBackupCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "Missing command: use one of backup, list, verify, restore, prune, unlock, copy, import "
+                "Missing command: use one of backup, run, list, verify, restore, prune, unlock, copy, import "
                 + "(neo4j-backup help <command>)");
     }
 

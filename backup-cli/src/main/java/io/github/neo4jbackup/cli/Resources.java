@@ -63,6 +63,9 @@ final class Resources implements AutoCloseable {
         if (lower.startsWith("s3://")) {
             return s3Target(spec, flag, s3);
         }
+        if (lower.startsWith("r2://")) {
+            return R2Target.open(this, ctx, spec, flag, s3);
+        }
         Path path;
         if (lower.startsWith("file:")) {
             String rest = spec.substring(5);
@@ -78,7 +81,7 @@ final class Resources implements AutoCloseable {
             }
         } else if (spec.matches("^[A-Za-z][A-Za-z0-9+.-]+://.*")) {
             throw CliException.usage(flag + " '" + spec + "' uses a storage scheme this command line does not support:"
-                    + " use a local path, a file: URI or s3://bucket/prefix");
+                    + " use a local path, a file: URI, s3://bucket/prefix or r2://bucket/prefix");
         } else {
             path = Path.of(spec);
         }
@@ -125,17 +128,23 @@ final class Resources implements AutoCloseable {
         if (region != null) {
             config.region(region);
         }
+        return openS3(config, bucket, prefix, spec, flag, s3.sse, s3.flagPrefix);
+    }
+
+    /** Opens (and checks access to) a bucket with a finished client configuration; the client is owned here. */
+    StorageTarget openS3(S3Config.Builder config, String bucket, String prefix, String spec, String flag, String sseValue,
+                         String flagPrefix) {
         S3StorageTarget target;
         try {
             S3Client client = config.build().buildClient();
             owned.push(client);
             target = S3StorageTarget.builder().client(client).bucket(bucket).prefix(prefix)
-                    .encryption(sse(s3.sse, s3.flagPrefix)).build();
+                    .encryption(sse(sseValue, flagPrefix)).build();
         } catch (InvalidInputException e) {
             throw CliException.usage(flag + " '" + spec + "': " + e.getMessage(), e);
         } catch (RuntimeException e) {
             throw CliException.usage(flag + " '" + spec + "': the S3 client could not be configured (" + e.getMessage()
-                    + "): check " + s3.flagPrefix + "endpoint, " + s3.flagPrefix + "region and the AWS credentials (AWS_ACCESS_KEY_ID,"
+                    + "): check " + flagPrefix + "endpoint, " + flagPrefix + "region and the AWS credentials (AWS_ACCESS_KEY_ID,"
                     + " AWS_SECRET_ACCESS_KEY or an AWS profile)", e);
         }
         owned.push(target);

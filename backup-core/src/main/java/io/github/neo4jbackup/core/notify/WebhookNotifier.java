@@ -62,7 +62,8 @@ import java.util.concurrent.atomic.AtomicLong;
  * {@code status} ({@code failure} or {@code success}), {@code source} (the configured source name),
  * {@code timestamp}, {@code id} and {@code database} where known, {@code message} (a human
  * sentence), {@code error} (the exception type, on failures), and event-specific facts (sizes,
- * duration in milliseconds, problems). The Slack payload is {@code {"text": message}}.
+ * duration in milliseconds, problems). The Slack payload is {@code {"text": message}}, the Discord
+ * payload {@code {"content": message}}, the Teams payload a {@code MessageCard} (see {@link Format}).
  *
  * <p>Instances are thread-safe.
  */
@@ -76,8 +77,18 @@ public final class WebhookNotifier implements BackupListener, AutoCloseable {
         /** A generic JSON object with the event's facts (see the class documentation). */
         GENERIC,
         /** A Slack incoming-webhook payload, {@code {"text": "..."}}; also understood by Mattermost and Rocket.Chat. */
-        SLACK
+        SLACK,
+        /** A Discord webhook payload, {@code {"content": "..."}} (at most 2000 characters, as Discord requires). */
+        DISCORD,
+        /**
+         * A Microsoft Teams incoming-webhook payload: a {@code MessageCard} with {@code summary},
+         * {@code themeColor} (green or red), {@code title} and {@code text}.
+         */
+        TEAMS
     }
+
+    /** Discord refuses messages over 2000 characters. */
+    private static final int DISCORD_MAX_CHARS = 2000;
 
     private final Secret url;
     private final URI uri;
@@ -286,11 +297,31 @@ public final class WebhookNotifier implements BackupListener, AutoCloseable {
     }
 
     private String body(Map<String, Object> payload) throws JsonProcessingException {
-        if (format == Format.SLACK) {
-            String icon = "success".equals(payload.get("status")) ? ":white_check_mark:" : ":rotating_light:";
-            return MAPPER.writeValueAsString(Map.of("text", icon + " *" + sourceName + "* " + payload.get("message")));
+        boolean success = "success".equals(payload.get("status"));
+        String icon = success ? ":white_check_mark:" : ":rotating_light:";
+        switch (format) {
+            case SLACK:
+                return MAPPER.writeValueAsString(Map.of("text", icon + " *" + sourceName + "* " + payload.get("message")));
+            case DISCORD: {
+                String content = icon + " **" + sourceName + "** " + payload.get("message");
+                if (content.length() > DISCORD_MAX_CHARS) {
+                    content = content.substring(0, DISCORD_MAX_CHARS - 3) + "...";
+                }
+                return MAPPER.writeValueAsString(Map.of("content", content));
+            }
+            case TEAMS: {
+                Map<String, Object> card = new LinkedHashMap<>();
+                card.put("@type", "MessageCard");
+                card.put("@context", "https://schema.org/extensions");
+                card.put("summary", sourceName + ": " + payload.get("event"));
+                card.put("themeColor", success ? "2EB886" : "D00000");
+                card.put("title", sourceName + ": " + payload.get("event"));
+                card.put("text", payload.get("message"));
+                return MAPPER.writeValueAsString(card);
+            }
+            default:
+                return MAPPER.writeValueAsString(payload);
         }
-        return MAPPER.writeValueAsString(payload);
     }
 
     private void send(Map<String, Object> payload) {

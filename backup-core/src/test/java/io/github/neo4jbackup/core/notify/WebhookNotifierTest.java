@@ -182,6 +182,28 @@ class WebhookNotifierTest {
     }
 
     @Test
+    void discordAndTeamsBodies() throws Exception {
+        for (WebhookNotifier.Format format : new WebhookNotifier.Format[] {WebhookNotifier.Format.DISCORD,
+                WebhookNotifier.Format.TEAMS}) {
+            try (WebhookNotifier notifier = WebhookNotifier.builder(url("/hook")).format(format).sourceName("prod")
+                    .synchronous(true).build()) {
+                BackupPipeline failing = BackupPipeline.builder().source(source(true))
+                        .target(new InMemoryStorageTarget()).listener(notifier).build();
+                assertThatThrownBy(failing::backup).isInstanceOf(io.github.neo4jbackup.core.BackupException.class);
+            }
+        }
+        assertThat(bodies).hasSize(2);
+        JsonNode discord = JSON.readTree(bodies.get(0));
+        assertThat(discord.size()).isEqualTo(1);
+        assertThat(discord.get("content").asText()).contains("**prod**").contains("FAILED").contains("graphiti");
+        JsonNode teams = JSON.readTree(bodies.get(1));
+        assertThat(teams.get("@type").asText()).isEqualTo("MessageCard");
+        assertThat(teams.get("themeColor").asText()).isEqualTo("D00000");
+        assertThat(teams.get("title").asText()).isEqualTo("prod: backup.failed");
+        assertThat(teams.get("text").asText()).contains("FAILED");
+    }
+
+    @Test
     void urlIsRedactedInToString() {
         WebhookNotifier notifier = WebhookNotifier.builder(Secret.of("https://hooks.slack.com/services/T1/B2/token123?x=secret"))
                 .build();
