@@ -16,6 +16,11 @@ final class BackupSelection {
     @Option(names = "--latest", required = true, description = "The newest backup in the repository.")
     boolean latest;
 
+    /** The selection in words, for a message about a backup not resolved yet: the id, or {@code (latest)}. */
+    String describe() {
+        return id != null ? id : "(latest)";
+    }
+
     /** The chosen backup's manifest. */
     Manifest resolve(BackupPipeline pipeline) {
         return id != null ? pipeline.find(id) : pipeline.latest();

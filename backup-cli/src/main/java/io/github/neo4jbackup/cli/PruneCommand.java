@@ -1,11 +1,14 @@
 package io.github.neo4jbackup.cli;
 
+import io.github.neo4jbackup.cli.service.Notifier;
 import io.github.neo4jbackup.core.PruneResult;
 import io.github.neo4jbackup.core.retention.RetentionPolicy;
 import io.github.neo4jbackup.core.spi.StorageTarget;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
+
+import java.time.Clock;
 
 /** {@code neo4j-backup prune}: applies a retention policy to a repository. */
 @Command(name = "prune", mixinStandardHelpOptions = true, sortOptions = false,
@@ -25,6 +28,9 @@ final class PruneCommand extends AbstractCommand {
     @Option(names = "--dry-run", description = "Only print the plan; delete nothing.")
     boolean dryRun;
 
+    @Mixin
+    WebhookOptions notify;
+
     @Option(names = "--json", description = "Print the prune plan/result as one JSON document on stdout.")
     boolean json;
 
@@ -35,6 +41,17 @@ final class PruneCommand extends AbstractCommand {
 
     @Override
     public Integer call() {
+        try (Notifier notifier = notify.open(ctx(), true, Clock.systemUTC())) {
+            try {
+                return prune(notifier);
+            } catch (RuntimeException e) {
+                notifier.failedOutsidePipeline(Notifier.Operation.PRUNE, null, null, e, ExitCodes.of(e) == ExitCodes.USAGE);
+                throw e;
+            }
+        }
+    }
+
+    private Integer prune(Notifier notifier) {
         RetentionPolicy policy = retention.policy(ctx());
         if (policy == null) {
             throw CliException.usage("prune needs at least one keep option: --keep-last, --keep-within, --keep-daily,"
@@ -42,7 +59,7 @@ final class PruneCommand extends AbstractCommand {
         }
         try (Resources res = new Resources(ctx())) {
             StorageTarget target = res.target(from, "--from", s3, false);
-            PruneResult result = retention.applySafety(pipeline(target).retention(policy)).build().prune(dryRun);
+            PruneResult result = retention.applySafety(pipeline(target).listener(notifier).retention(policy)).build().prune(dryRun);
             for (PruneResult.Decision d : result.decisions()) {
                 say((d.keep() ? "keep   " : dryRun ? "would delete " : "delete ") + d.id() + "  ("
                         + String.join("; ", d.reasons()) + ")");

@@ -1,5 +1,6 @@
 package io.github.neo4jbackup.cli;
 
+import io.github.neo4jbackup.cli.service.Notifier;
 import io.github.neo4jbackup.core.BackupPipeline;
 import io.github.neo4jbackup.core.InvalidInputException;
 import io.github.neo4jbackup.core.RestoreOptions;
@@ -24,6 +25,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
+import java.time.Clock;
 import java.util.List;
 import java.util.Map;
 
@@ -87,6 +89,9 @@ final class RestoreCommand extends AbstractCommand {
     List<String> safetyRecipients = List.of();
 
 
+    @Mixin
+    WebhookOptions notify;
+
     @Option(names = "--json", description = "Print the restore result as one JSON document on stdout.")
     boolean json;
 
@@ -107,10 +112,27 @@ final class RestoreCommand extends AbstractCommand {
 
     @Override
     public Integer call() {
+        try (Notifier notifier = notify.open(ctx(), true, Clock.systemUTC())) {
+            try {
+                return restore(notifier);
+            } catch (RuntimeException e) {
+                notifier.failedOutsidePipeline(Notifier.Operation.RESTORE, restoring != null ? restoring
+                        : selection.describe(), null, e, ExitCodes.of(e) == ExitCodes.USAGE);
+                throw e;
+            }
+        }
+    }
+
+    /** The id of the backup being restored, once known (for a notification of a failure). */
+    private String restoring;
+
+    private Integer restore(Notifier notifier) {
         try (Resources res = new Resources(ctx())) {
             StorageTarget target = res.target(from, "--from", s3, false);
-            BackupPipeline pipeline = decryption.apply(pipeline(target), ctx().env()).build();
+            BackupPipeline pipeline = decryption.apply(pipeline(target).listener(notifier.restoreListener()),
+                    ctx().env()).build();
             Manifest manifest = selection.resolve(pipeline, includeSuspect, includeSafety);
+            restoring = manifest.id();
             Engine e = engine != null ? engine : Engine.forSourceType(manifest.source().type(), manifest.id());
             String db = database(database, manifest.database());
             if (e.usesDriver() && admin.any()) {

@@ -1,5 +1,6 @@
 package io.github.neo4jbackup.cli;
 
+import io.github.neo4jbackup.cli.service.Notifier;
 import io.github.neo4jbackup.core.BackupPipeline;
 import io.github.neo4jbackup.core.VerifyLevel;
 import io.github.neo4jbackup.core.VerifyReport;
@@ -14,7 +15,7 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-import java.util.List;
+import java.time.Clock;
 
 /** {@code neo4j-backup verify}: checks a backup at one of three levels. */
 @Command(name = "verify", mixinStandardHelpOptions = true, sortOptions = false,
@@ -55,6 +56,9 @@ final class VerifyCommand extends AbstractCommand {
     Options.Decryption decryption;
 
 
+    @Mixin
+    WebhookOptions notify;
+
     @Option(names = "--json", description = "Print the verify report as one JSON document on stdout.")
     boolean json;
 
@@ -65,9 +69,22 @@ final class VerifyCommand extends AbstractCommand {
 
     @Override
     public Integer call() {
+        VerifyLevel level = restoreInto != null ? VerifyLevel.RESTORE : deep ? VerifyLevel.FULL : VerifyLevel.MANIFEST;
+        try (Notifier notifier = notify.open(ctx(), true, Clock.systemUTC())) {
+            try {
+                return verify(notifier);
+            } catch (RuntimeException e) {
+                notifier.failedOutsidePipeline(Notifier.Operation.VERIFY, selection.describe(), level, e,
+                        ExitCodes.of(e) == ExitCodes.USAGE);
+                throw e;
+            }
+        }
+    }
+
+    private Integer verify(Notifier notifier) {
         try (Resources res = new Resources(ctx())) {
             StorageTarget target = res.target(from, "--from", s3, false);
-            BackupPipeline pipeline = decryption.apply(pipeline(target), ctx().env()).build();
+            BackupPipeline pipeline = decryption.apply(pipeline(target).listener(notifier), ctx().env()).build();
             Manifest manifest = selection.resolve(pipeline);
             VerifyReport report;
             if (restoreInto != null) {

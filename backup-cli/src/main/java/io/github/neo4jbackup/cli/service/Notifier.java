@@ -7,12 +7,14 @@ import io.github.neo4jbackup.core.KeyTemplate;
 import io.github.neo4jbackup.core.PruneResult;
 import io.github.neo4jbackup.core.RestoreResult;
 import io.github.neo4jbackup.core.SourceFailedException;
+import io.github.neo4jbackup.core.VerifyLevel;
 import io.github.neo4jbackup.core.VerifyReport;
 import io.github.neo4jbackup.core.event.BackupListener;
 import io.github.neo4jbackup.core.notify.WebhookNotifier;
 import io.github.neo4jbackup.core.spi.ObjectKey;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.util.List;
 import java.util.Objects;
 
@@ -21,7 +23,9 @@ import java.util.Objects;
  * pipeline listener (so failures inside a backup carry the backup's id and database), plus
  * {@link #failedOutsidePipeline(String, RuntimeException, boolean)} for failures that happen before a
  * pipeline runs (Neo4j unreachable, the wait timed out, a bad setting): every failed backup
- * produces exactly one notification per URL. A failing delivery is logged by the notifier and
+ * produces exactly one notification per URL. {@code verify}, {@code restore} and {@code prune} use it
+ * the same way ({@link #failedOutsidePipeline(Operation, String, VerifyLevel, RuntimeException, boolean)},
+ * {@link #restoreListener()}): one message per failed command. A failing delivery is logged by the notifier and
  * never changes an exit code. Thread-safe for one run at a time.
  */
 public final class Notifier implements BackupListener, AutoCloseable {
@@ -81,6 +85,76 @@ public final class Notifier implements BackupListener, AutoCloseable {
         failureReported = true;
     }
 
+    /** An operation of the command line other than a backup. */
+    public enum Operation {
+        /** {@code verify}: reported as {@code verify.failed}. */
+        VERIFY,
+        /** {@code restore}: reported as {@code restore.failed}. */
+        RESTORE,
+        /** {@code prune}: reported as {@code prune.failed}. */
+        PRUNE
+    }
+
+    /**
+     * A verification, restore or prune failed: notifies unless the pipeline already reported a
+     * failure (each failed command sends exactly one notification per URL).
+     *
+     * @param operation     what failed
+     * @param id            the backup id, or a description of the selection when it is not known yet
+     * @param level         the verification level (verify only; {@code null} otherwise)
+     * @param failure       what went wrong (its message carries no secrets)
+     * @param configuration whether it is a usage or configuration error (reported as {@code InvalidInputException})
+     */
+    public void failedOutsidePipeline(Operation operation, String id, VerifyLevel level, RuntimeException failure,
+                                      boolean configuration) {
+        if (failureReported || webhooks.isEmpty()) {
+            return;
+        }
+        BackupException typed = typed(failure, configuration);
+        for (WebhookNotifier w : webhooks) {
+            switch (operation) {
+                case VERIFY -> w.verified(new VerifyReport(id, level == null ? VerifyLevel.MANIFEST : level, false,
+                        List.of(message(failure) + " (" + typed.getClass().getSimpleName() + ")"), 0, 0,
+                        Duration.ZERO));
+                case RESTORE -> w.restoreFailed(id, typed);
+                case PRUNE -> w.pruneFailed(typed);
+            }
+        }
+        failureReported = true;
+    }
+
+    /**
+     * This notifier as the listener of a restore: the verification a restore runs first is part of
+     * the restore, so only the restore's own outcome is reported (one message per restore).
+     *
+     * @return the listener
+     */
+    public BackupListener restoreListener() {
+        Notifier self = this;
+        return new BackupListener() {
+            @Override
+            public void restoreCompleted(RestoreResult result) {
+                self.restoreCompleted(result);
+            }
+
+            @Override
+            public void restoreFailed(String id, BackupException failure) {
+                self.restoreFailed(id, failure);
+            }
+        };
+    }
+
+    private static String message(RuntimeException failure) {
+        return failure.getMessage() == null ? failure.getClass().getSimpleName() : failure.getMessage();
+    }
+
+    private static BackupException typed(RuntimeException failure, boolean configuration) {
+        if (failure instanceof BackupException b) {
+            return b;
+        }
+        return configuration ? new InvalidInputException(message(failure)) : new SourceFailedException(message(failure), null);
+    }
+
     @Override
     public void backupStarted(String id, String database, ObjectKey dataKey) {
         webhooks.forEach(w -> w.backupStarted(id, database, dataKey));
@@ -104,11 +178,13 @@ public final class Notifier implements BackupListener, AutoCloseable {
 
     @Override
     public void restoreFailed(String id, BackupException failure) {
+        failureReported = true;
         webhooks.forEach(w -> w.restoreFailed(id, failure));
     }
 
     @Override
     public void verified(VerifyReport report) {
+        failureReported |= !report.ok();
         webhooks.forEach(w -> w.verified(report));
     }
 
@@ -119,6 +195,7 @@ public final class Notifier implements BackupListener, AutoCloseable {
 
     @Override
     public void pruneFailed(BackupException failure) {
+        failureReported = true;
         webhooks.forEach(w -> w.pruneFailed(failure));
     }
 
