@@ -24,8 +24,8 @@ import java.util.List;
 /**
  * {@code backup --dry-run}: checks what a backup needs and prints its plan, writing nothing. Per
  * database: the source answers (driver/apoc: a Bolt session and the node and relationship counts;
- * admin: {@code neo4j-admin database info}), the repository is writable (a local directory's
- * permissions; an S3 target's access check when it is opened), its lock is free (read, not
+ * admin: {@code neo4j-admin database info}), the repository can be used (a local directory's
+ * permissions; an S3 target's access check, a listing, when it is opened), its lock is free (read, not
  * taken), then {@link BackupPipeline#plan()}.
  */
 final class BackupDryRun {
@@ -127,7 +127,7 @@ final class BackupDryRun {
             }
             return "directory is writable";
         }
-        return "access check passed";
+        return "reachable and listable; write permission is not tested without writing";
     }
 
     private static ObjectNode json(BackupPlan plan, Engine engine, ObjectNode source, String writable) {

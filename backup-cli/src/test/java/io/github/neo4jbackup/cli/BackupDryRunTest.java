@@ -161,4 +161,33 @@ class BackupDryRunTest {
         assertThat(service.exitCode()).as(service.toString()).isEqualTo(ExitCodes.USAGE);
         assertThat(service.err()).contains("--dry-run applies to 'backup'");
     }
+
+    @Test
+    void theAdminEngineReadsDatabaseInfo() throws Exception {
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isDirectory(AdminRestoreWindowTest.lib()),
+                "the neo4j-admin jars are not built (backup-export-admin: target/neo4j-home/lib)");
+        Path home = AdminRestoreWindowTest.home(dir.resolve("home"));
+        Files.writeString(dir.resolve("people.csv"), "id:ID,name\n1,Ada\n2,Charles\n");
+        AdminRestoreWindowTest.admin(home, "database", "import", "full", "neo4j",
+                "--nodes=Person=" + dir.resolve("people.csv"), "--report-file=" + dir.resolve("import.report"));
+        Path repo = Files.createDirectories(dir.resolve("admin-repo"));
+        Map<String, String> before = snapshot(repo);
+
+        CliRun plan = CliRun.inProcess(Map.of(), "backup", "--engine", "admin", "--neo4j-home", home.toString(),
+                "--already-offline", "--to", repo.toString(), "--dry-run", "--json");
+        assertThat(plan.exitCode()).as(plan.toString()).isZero();
+        JsonNode json = plan.json();
+        assertThat(json.get("engine").asText()).isEqualTo("admin");
+        assertThat(json.get("source").get("storeFormat").asText()).isNotBlank();
+        assertThat(json.get("skippedTransformers").toString()).as("a dump is already compressed").contains("zstd");
+        assertThat(json.get("dataKey").asText()).endsWith(".dump");
+        assertThat(snapshot(repo)).isEqualTo(before);
+
+        CliRun noAdmin = CliRun.inProcess(Map.of(), "backup", "--engine", "admin", "--admin-command",
+                dir.resolve("no-such-neo4j-admin").toString(), "--already-offline", "--to", repo.toString(),
+                "--dry-run");
+        assertThat(noAdmin.exitCode()).as(noAdmin.toString()).isNotZero();
+        assertThat(noAdmin.err()).contains("neo4j-admin");
+        assertThat(snapshot(repo)).isEqualTo(before);
+    }
 }
