@@ -136,8 +136,19 @@ final class BackupCommand extends AbstractCommand {
         return json;
     }
 
+    @Option(names = "--dry-run",
+            description = {"Check and plan only: connect to the source, check that the repository is writable and"
+                    + " its lock free, print the plan (engine, key, estimated size, transformers, what retention"
+                    + " would delete) and write nothing. Exit 4 when a live run holds the lock."})
+    boolean dryRun;
+
     @Override
     public Integer call() {
+        if (dryRun) {
+            try (Resources res = new Resources(ctx())) {
+                return new BackupDryRun(this, res).run(databases(res));
+            }
+        }
         java.time.Clock clock = java.time.Clock.systemUTC();
         ServiceMetrics metrics = new ServiceMetrics(clock);
         try (Notifier notifier = notify.open(ctx(), true, clock); Resources res = new Resources(ctx())) {
@@ -254,6 +265,36 @@ final class BackupCommand extends AbstractCommand {
      * @return the backup and how its copies went
      */
     Done backupOnce(Resources res, List<BackupListener> listeners, boolean progress, String db) {
+        BackupPipeline pipeline = pipeline(res, listeners, progress, db, false);
+        StorageTarget target = pipeline.target();
+        BackupResult result = pipeline.backup();
+        CopyTargets.Outcome copies = copyTargets.any()
+                ? copyTargets.copy(result.manifest(), pipeline, res, s3, layout.keyTemplate, this::say) : null;
+        if (copies != null && !copies.ok()) {
+            say("The backup " + result.id() + " is stored in " + target.describe() + "; " + copies.failures().size()
+                    + " of " + copyTargets.targets.size() + " copies failed (see above): run `neo4j-backup copy`"
+                    + " for them once the cause is fixed");
+        }
+        if (result.manifest().isSuspect()) {
+            say("SUSPECT: backup " + result.id() + " is stored but marked suspect, and retention was not applied: "
+                    + String.join("; ", result.manifest().suspect()) + ". Check the database; restore --latest and"
+                    + " list --max-age skip it unless --include-suspect");
+        }
+        return new Done(result, copies);
+    }
+
+    /**
+     * The pipeline of one backup with this command's options.
+     *
+     * @param res       the clients, closed by the caller
+     * @param listeners extra listeners
+     * @param progress  whether to draw the progress line on stderr
+     * @param db        the database
+     * @param dryRun    whether only a plan is wanted: a missing local repository is then not created
+     * @return the pipeline; {@link #resolvedEngine} says which engine it uses
+     */
+    BackupPipeline pipeline(Resources res, List<BackupListener> listeners, boolean progress, String db,
+                            boolean dryRun) {
         if (engine == null) {
             throw CliException.usage("Missing required option: '--engine=driver|apoc|admin|auto'");
         }
@@ -276,7 +317,7 @@ final class BackupCommand extends AbstractCommand {
             throw CliException.usage("--uri is not used by --engine admin (it runs neo4j-admin): remove it, or use"
                     + " --engine driver|apoc for an online export");
         }
-        StorageTarget target = res.target(to, "--to", s3, true);
+        StorageTarget target = res.target(to, "--to", s3, !dryRun);
         BackupSource source = source(res, db, engine);
         BackupPipeline.Builder b = pipeline(target).source(source).retention(policy).shrinkGuard(shrinkGuard());
         retention.applySafety(b);
@@ -299,20 +340,7 @@ final class BackupCommand extends AbstractCommand {
         } catch (InvalidInputException e) {
             throw CliException.usage(e.getMessage(), e);
         }
-        BackupResult result = pipeline.backup();
-        CopyTargets.Outcome copies = copyTargets.any()
-                ? copyTargets.copy(result.manifest(), pipeline, res, s3, layout.keyTemplate, this::say) : null;
-        if (copies != null && !copies.ok()) {
-            say("The backup " + result.id() + " is stored in " + target.describe() + "; " + copies.failures().size()
-                    + " of " + copyTargets.targets.size() + " copies failed (see above): run `neo4j-backup copy`"
-                    + " for them once the cause is fixed");
-        }
-        if (result.manifest().isSuspect()) {
-            say("SUSPECT: backup " + result.id() + " is stored but marked suspect, and retention was not applied: "
-                    + String.join("; ", result.manifest().suspect()) + ". Check the database; restore --latest and"
-                    + " list --max-age skip it unless --include-suspect");
-        }
-        return new Done(result, copies);
+        return pipeline;
     }
 
     /**

@@ -141,6 +141,10 @@ final class RunCommand implements Callable<Integer> {
         if (backup.json) {
             throw CliException.usage("--json applies to 'backup'; 'run' writes one log line per run: use --log-format json");
         }
+        if (backup.dryRun) {
+            throw CliException.usage("--dry-run applies to 'backup': check a service's settings with 'neo4j-backup"
+                    + " backup <the same options> --dry-run'");
+        }
         if (backup.engine == null) {
             backup.engine = BackupEngine.auto;
         }

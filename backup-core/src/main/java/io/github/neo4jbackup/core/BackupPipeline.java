@@ -6,6 +6,7 @@ import io.github.neo4jbackup.core.internal.SafeListener;
 import io.github.neo4jbackup.core.lock.UnlockResult;
 import io.github.neo4jbackup.core.manifest.Manifest;
 import io.github.neo4jbackup.core.operation.BackupReader;
+import io.github.neo4jbackup.core.operation.BackupPlanner;
 import io.github.neo4jbackup.core.operation.BackupRun;
 import io.github.neo4jbackup.core.operation.Copier;
 import io.github.neo4jbackup.core.operation.Importer;
@@ -75,6 +76,7 @@ public final class BackupPipeline {
     private final Restorer restorer;
     private final Pruner pruner;
     private final Importer importer;
+    private final BackupPlanner planner;
 
     private BackupPipeline(Builder b) {
         this.config = b.copy();
@@ -95,6 +97,7 @@ public final class BackupPipeline {
         this.backupRun = new BackupRun(settings, repository, verifier, pruner, listener, config.clock,
                 config.shrinkGuard);
         this.importer = new Importer(settings, repository, verifier, config.clock);
+        this.planner = new BackupPlanner(settings, repository, config.keyTemplate, pruner, config.clock);
     }
 
     /**
@@ -129,6 +132,19 @@ public final class BackupPipeline {
      */
     public BackupResult backup() {
         return backupRun.run();
+    }
+
+    /**
+     * What {@link #backup()} would do now, writing nothing: the id and data key it would get, the
+     * transformers, whether a live run holds the lock (read, not taken) and what retention would
+     * delete. Does not contact the source. See {@link BackupPlanner}.
+     *
+     * @return the plan
+     * @throws InvalidInputException when no source is configured
+     * @throws StorageException      when the repository could not be read
+     */
+    public BackupPlan plan() {
+        return planner.plan();
     }
 
     /**

@@ -256,6 +256,25 @@ public final class RepositoryLock implements AutoCloseable {
                 holder == null ? settings.clock().instant() : holder.info.expiresAt());
     }
 
+    /**
+     * Reads a lock without taking it (a dry run's check): the holder when a live run holds it,
+     * empty when there is no lock or its holder is gone or stale (a run would take it over).
+     *
+     * @param target   the target
+     * @param key      the lock object's key
+     * @param settings who asks (decides whether the holder ran on this machine)
+     * @return the live holder, if any
+     * @throws StorageException when the store failed
+     */
+    public static java.util.Optional<LockInfo> inspect(StorageTarget target, ObjectKey key, Settings settings) {
+        Holder holder = read(target, key, settings);
+        if (holder == null) {
+            return java.util.Optional.empty();
+        }
+        LockState state = assess(holder, settings, settings.clock().instant());
+        return state.stale() ? java.util.Optional.empty() : java.util.Optional.of(holder.info);
+    }
+
     private static LockHeldException held(StorageTarget target, Holder holder, Settings settings, Instant now) {
         LockInfo info = holder.info;
         return new LockHeldException("The repository lock " + info.key() + " on " + target.describe()

@@ -252,6 +252,12 @@ public final class ObjectPerBackupRepository implements Repository {
     }
 
     @Override
+    public java.util.Optional<io.github.neo4jbackup.core.lock.LockInfo> lockHolder(String database) {
+        ObjectKey key = ObjectKey.of(keyTemplate.listingPrefix() + "locks/" + database + ".lock");
+        return RepositoryLock.inspect(target, key, lockSettings);
+    }
+
+    @Override
     public UnlockResult unlock(String database, boolean force) {
         return RepositoryLock.unlock(target, keyTemplate.listingPrefix() + "locks/", database, lockSettings, force);
     }

@@ -156,6 +156,19 @@ public interface Repository {
     Lock lock(String database, String operation);
 
     /**
+     * Reads a database's lock without taking it (what a dry run checks): the holder when a live
+     * run holds it; empty when it is free or its holder is gone or stale.
+     *
+     * @param database the database
+     * @return the live holder, if any
+     * @throws StorageException when the store failed
+     * @throws UnsupportedOperationException when this repository cannot read its locks
+     */
+    default java.util.Optional<io.github.neo4jbackup.core.lock.LockInfo> lockHolder(String database) {
+        throw new UnsupportedOperationException(getClass().getName() + " cannot read its locks without taking them");
+    }
+
+    /**
      * A failure of the store, as operations report it: names the repository, says whether a retry
      * may help, keeps the cause.
      *
