@@ -151,10 +151,16 @@ class JarProcessIT {
         assertThat(restore.exitCode()).as(restore.toString()).isZero();
         assertThat(restore.json().get("countsMatch").asBoolean()).isTrue();
 
+        // the restore's safety backup is kept apart from the keep rules (--keep-safety, default 3) ...
         CliRun prune = jar(env(), "prune", "--from", target, "--s3-endpoint", endpoint, "--s3-path-style",
                 "--keep-last", "1", "--json");
         assertThat(prune.exitCode()).as(prune.toString()).isZero();
-        assertThat(prune.json().get("deleted")).hasSize(1);
+        assertThat(prune.json().get("deleted")).isEmpty();
+        // ... unless the rules are told to count it
+        CliRun pruneAll = jar(env(), "prune", "--from", target, "--s3-endpoint", endpoint, "--s3-path-style",
+                "--keep-last", "1", "--include-safety", "--json");
+        assertThat(pruneAll.exitCode()).as(pruneAll.toString()).isZero();
+        assertThat(pruneAll.json().get("deleted")).hasSize(1);
     }
 
     @Test
