@@ -118,6 +118,10 @@ import java.util.Optional;
  * <p>Requires APOC core 5.x on the server with {@code apoc.export.cypher.all} allowed; a missing or
  * too old APOC fails fast with an {@link InvalidInputException} that names the driver-only engine.
  * The driver belongs to the caller and is never closed. Immutable and thread-safe.
+ *
+ * <p>This file is longer than most: the export call, the totals check against the database and the
+ * script's appended schema and float32 passes share the one streaming loop and are kept together so
+ * that what the script holds can be read in one place.
  */
 public final class ApocCypherSource implements BackupSource {
 

@@ -98,6 +98,10 @@ import java.util.regex.Pattern;
  * compared with the manifest, and checks the stored-type census against the manifest's
  * ({@code census.*} attributes; an unannounced change of stored type fails the restore). The driver belongs to the caller and is never closed. Immutable and
  * thread-safe; each restore uses its own sessions.
+ *
+ * <p>This file is longer than most: the replay's statement loop, its {@code :begin}/{@code :param}
+ * commands, the literal-list parameters and the count check after the replay share one state
+ * (the open transaction and what was written so far) and are kept together.
  */
 public final class CypherScriptSink implements RestoreSink {
 
