@@ -35,7 +35,10 @@ final class BackupCommand extends AbstractCommand {
     /** The --on-change choices. */
     enum OnChange { warn, retry, fail }
 
-    @Option(names = "--uri", paramLabel = "URI", description = "Neo4j Bolt URI (default: NEO4J_URI).")
+    @Option(names = "--uri", paramLabel = "URI",
+            description = {"Neo4j Bolt URI (default: NEO4J_URI). With --engine admin (optional): read the counts,"
+                    + " fingerprints and stored types over Bolt just before the stop command and record them, so"
+                    + " verify --restore-into can compare a loaded dump with them."})
     String uri;
 
     @Mixin
@@ -313,9 +316,9 @@ final class BackupCommand extends AbstractCommand {
             throw CliException.usage("--neo4j-home, --admin-command, --stop-command, --start-command and "
                     + "--already-offline apply to --engine admin only");
         }
-        if (!engine.usesDriver() && uri != null) {
-            throw CliException.usage("--uri is not used by --engine admin (it runs neo4j-admin): remove it, or use"
-                    + " --engine driver|apoc for an online export");
+        if (!engine.usesDriver() && uri != null && alreadyOffline) {
+            throw CliException.usage("--uri with --engine admin reads counts and fingerprints from the running server"
+                    + " before the stop; with --already-offline there is no running server: remove --uri");
         }
         StorageTarget target = res.target(to, "--to", s3, !dryRun);
         BackupSource source = source(res, db, engine);
@@ -397,8 +400,14 @@ final class BackupCommand extends AbstractCommand {
                     Driver driver = res.driver(res.neo4jUri(uri, "--uri"), credentials);
                     return ApocCypherSource.builder(driver).database(db).build();
                 }
-                default:
-                    return AdminDumpSource.of(res.admin(admin), db);
+                default: {
+                    AdminDumpSource.Builder b = AdminDumpSource.builder(res.admin(admin), db);
+                    if (uri != null) {
+                        // the facts describe the database just before the stop command runs
+                        b.onlineProbe(new OnlineFacts(res.driver(res.neo4jUri(uri, "--uri"), credentials)));
+                    }
+                    return b.build();
+                }
             }
         } catch (InvalidInputException e) {
             throw CliException.usage(e.getMessage(), e);

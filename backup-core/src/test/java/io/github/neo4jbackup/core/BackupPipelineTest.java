@@ -573,6 +573,24 @@ class BackupPipelineTest {
     }
 
     @Test
+    void aSinkThatCannotCountMustSayWhyOrTheRestoreLevelVerificationFails() {
+        GeneratedSource source = new GeneratedSource("neo4j", 1_000, 1);
+        BackupPipeline p = pipeline(source).build();
+        BackupResult r = p.backup();
+        assertThat(r.manifest().counts().known()).isTrue();
+
+        VerifyReport silent = p.verify(r.id(), VerifyLevel.RESTORE, new HashingSink());
+        assertThat(silent.ok()).isFalse();
+        assertThat(silent.problems()).anyMatch(s -> s.contains("counts could not be compared"));
+
+        HashingSink offline = new HashingSink();
+        offline.reportAttributes = Map.of(io.github.neo4jbackup.core.spi.Attributes.COUNTS_UNAVAILABLE,
+                "checked offline");
+        VerifyReport ok = p.verify(r.id(), VerifyLevel.RESTORE, offline);
+        assertThat(ok.ok()).as(ok.problems().toString()).isTrue();
+    }
+
+    @Test
     void anUnreadableLockIsHeldUntilItHasGoneStaleSinceItWasWritten() throws IOException {
         BackupPipeline p = pipeline(new GeneratedSource("neo4j", 1000, 3)).lockStaleAfter(Duration.ofMinutes(10)).build();
         overwrite(target, ObjectKey.of("locks/neo4j.lock"), "{not json".getBytes(StandardCharsets.UTF_8));

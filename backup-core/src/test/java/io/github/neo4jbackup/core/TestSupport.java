@@ -150,6 +150,7 @@ final class TestSupport {
         boolean called;
         boolean finished;
         GraphCounts reportCounts = GraphCounts.UNKNOWN;
+        Map<String, String> reportAttributes = Map.of();
 
         @Override
         public boolean accepts(String sourceType) {
@@ -168,7 +169,7 @@ final class TestSupport {
             }
             sha256 = HexFormat.of().formatHex(d.digest());
             finished = true;
-            return new SinkResult(reportCounts, Map.of());
+            return new SinkResult(reportCounts, reportAttributes);
         }
     }
 

@@ -25,6 +25,14 @@ public final class Attributes {
     /** How consistent the export is, e.g. {@code single-read-transaction} or {@code read-committed}. */
     public static final String CONSISTENCY = "consistency";
 
+    /**
+     * Sink-result attribute: why the sink cannot report the restored counts (e.g. a dump loaded and
+     * checked offline, with no server to count). Restore-level verification then does not report
+     * the missing count comparison as a problem; without it, a sink that reports no counts for a
+     * backup whose manifest has them fails the verification.
+     */
+    public static final String COUNTS_UNAVAILABLE = "counts.unavailable";
+
     private Attributes() {
     }
 }

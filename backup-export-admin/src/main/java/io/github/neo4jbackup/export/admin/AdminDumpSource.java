@@ -22,6 +22,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Objects;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Stream;
@@ -64,6 +65,8 @@ public final class AdminDumpSource implements BackupSource {
     private final String database;
     private final boolean describeDatabase;
     private final OnlineProbe onlineProbe;
+    /** The counts the online probe read in the latest {@link #prepare()}, recorded by the export that follows it. */
+    private final AtomicReference<GraphCounts> onlineCounts = new AtomicReference<>(GraphCounts.UNKNOWN);
 
     private AdminDumpSource(Builder b) {
         this.admin = b.admin;
@@ -132,18 +135,23 @@ public final class AdminDumpSource implements BackupSource {
 
     /**
      * Runs the {@link Builder#onlineProbe online probe}, if any, while the database is still
-     * running (before the pipeline's stop hook).
+     * running (before the pipeline's stop hook). The counts it reads ({@link OnlineProbe#counts})
+     * become the counts of the backup that follows (the pipeline calls {@code prepare()} once before
+     * each export, so one source serves one backup at a time).
      *
      * @return the probe's attributes
      * @throws IOException when the probe fails
      */
     @Override
     public Map<String, String> prepare() throws IOException {
+        onlineCounts.set(GraphCounts.UNKNOWN);
         if (onlineProbe == null) {
             return Map.of();
         }
         try {
             Map<String, String> attributes = onlineProbe.attributes(database);
+            GraphCounts counts = onlineProbe.counts(database);
+            onlineCounts.set(counts == null ? GraphCounts.UNKNOWN : counts);
             return attributes == null ? Map.of() : Map.copyOf(attributes);
         } catch (IOException e) {
             throw e;
@@ -181,7 +189,7 @@ public final class AdminDumpSource implements BackupSource {
             attributes.put(Attributes.CONSISTENCY, "offline-dump");
             String version = installation != null ? installation.version() : probes == null ? null : probes.version();
             String edition = installation != null ? installation.edition() : probes == null ? null : probes.edition();
-            return new SourceDescription(TYPE, version, version, edition, database, GraphCounts.UNKNOWN, attributes);
+            return new SourceDescription(TYPE, version, version, edition, database, onlineCounts.get(), attributes);
         } finally {
             if (probes != null) {
                 probes.close();
@@ -407,7 +415,10 @@ public final class AdminDumpSource implements BackupSource {
 
         /**
          * Facts to record while the database is still online, before the pipeline's stop hook
-         * (e.g. its content and schema fingerprints), so a loaded dump can be compared with them.
+         * (e.g. its content and schema fingerprints, and its counts when the probe overrides
+         * {@link OnlineProbe#counts}), so a loaded dump can be compared with them. They describe
+         * the database at the moment of the probe: writes between the probe and the stop are in
+         * the dump but not in these facts, so quiesce the writers first where that matters.
          *
          * @param value the probe, or {@code null} for none
          * @return this builder

@@ -190,11 +190,16 @@ public final class AdminLoadSink implements RestoreSink {
                         + ". Neo4j may still be stopped: start it now.", failure);
             }
         }
+        GraphCounts counts = GraphCounts.UNKNOWN;
         if (afterLoadProbe != null) {
             try {
                 Map<String, String> probed = afterLoadProbe.attributes(database);
                 if (probed != null) {
                     attributes.putAll(probed);
+                }
+                GraphCounts probedCounts = afterLoadProbe.counts(database);
+                if (probedCounts != null) {
+                    counts = probedCounts;
                 }
             } catch (Exception e) {
                 throw new IOException("Backup " + manifest.id() + " was loaded into database '" + database
@@ -205,7 +210,7 @@ public final class AdminLoadSink implements RestoreSink {
         if (upgradeNote != null) {
             LOG.warn(upgradeNote);
         }
-        return new SinkResult(GraphCounts.UNKNOWN, attributes);
+        return new SinkResult(counts, attributes);
     }
 
     private IOException startAgain(Throwable earlier, boolean succeeded) {
@@ -401,7 +406,8 @@ public final class AdminLoadSink implements RestoreSink {
 
         /**
          * Facts to gather once the load is done and the {@link #hook hook} has started Neo4j again
-         * (e.g. the content and schema fingerprints), reported in the sink result so that
+         * (e.g. the content and schema fingerprints, and the counts when the probe overrides
+         * {@link OnlineProbe#counts}), reported in the sink result so that
          * {@code verify(id, VerifyLevel.RESTORE, sink)} compares them with the manifest.
          *
          * @param value the probe, or {@code null} for none

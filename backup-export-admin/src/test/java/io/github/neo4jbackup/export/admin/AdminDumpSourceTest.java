@@ -84,6 +84,43 @@ class AdminDumpSourceTest {
     }
 
     @Test
+    void theOnlineProbesCountsAndFactsAreRecordedBeforeTheStopHook() throws IOException {
+        FakeNeo4jAdmin fake = FakeNeo4jAdmin.in(dir.resolve("home")).install();
+        List<String> order = new ArrayList<>();
+        OnlineProbe probe = new OnlineProbe() {
+            @Override
+            public Map<String, String> attributes(String database) {
+                order.add("attributes " + database);
+                return Map.of("fingerprint.content", "abc");
+            }
+
+            @Override
+            public io.github.neo4jbackup.core.spi.GraphCounts counts(String database) {
+                order.add("counts " + database);
+                return new io.github.neo4jbackup.core.spi.GraphCounts(3, 2, Map.of("Person", 3L), Map.of("KNOWS", 2L));
+            }
+        };
+        BackupPipeline pipeline = BackupPipeline.builder()
+                .source(AdminDumpSource.builder(fake.admin(), "neo4j").onlineProbe(probe).build())
+                .hook(BackupHooks.callbacks(db -> order.add("stop"), db -> order.add("start")))
+                .target(target).build();
+
+        Manifest m = pipeline.backup().manifest();
+
+        assertThat(order).containsExactly("attributes neo4j", "counts neo4j", "stop", "start");
+        assertThat(m.counts().nodes()).isEqualTo(3);
+        assertThat(m.counts().relationships()).isEqualTo(2);
+        assertThat(m.counts().labels()).containsEntry("Person", 3L);
+        assertThat(m.counts().types()).containsEntry("KNOWS", 2L);
+        assertThat(m.source().attributes()).containsEntry("fingerprint.content", "abc");
+
+        // a probe without counts (a lambda) leaves them unknown, also after a backup that had them
+        BackupPipeline lambda = pipeline.toBuilder()
+                .source(AdminDumpSource.builder(fake.admin(), "neo4j").onlineProbe(db -> Map.of()).build()).build();
+        assertThat(lambda.backup().manifest().counts().known()).isFalse();
+    }
+
+    @Test
     void versionAndEditionComeFromTheInstallationsJarsWithoutExtraProcesses() throws IOException {
         FakeNeo4jAdmin fake = FakeNeo4jAdmin.in(dir.resolve("home")).install();
         Files.createDirectories(fake.file("lib"));
