@@ -85,11 +85,14 @@ final class ScratchInstallation {
             throw CliException.usage(running(flag, "its pid file " + pidFile() + " names the running process "
                     + pid.get()));
         }
+        if (!Files.isDirectory(databasesFolder().resolve("system"))) {
+            return; // never started: a server always has its system database
+        }
         DatabaseInfo info;
         try {
             info = admin.databaseInfo("system");
         } catch (BackupException e) {
-            String message = String.valueOf(e.getMessage());
+            String message = String.valueOf(e.getMessage()).replace(" Nothing was backed up;", "");
             String lower = message.toLowerCase(Locale.ROOT);
             if (lower.contains("does not exist")) {
                 return; // never started: no system database yet
@@ -151,10 +154,17 @@ final class ScratchInstallation {
      * @return its store and transaction log folders
      */
     List<Path> databaseFolders(String database) {
-        Path data = home.resolve(setting("server.directories.data").orElse("data"));
         Path transactions = setting("server.directories.transaction.logs.root").map(home::resolve)
-                .orElse(data.resolve("transactions"));
-        return List.of(data.resolve("databases").resolve(database), transactions.resolve(database));
+                .orElse(dataFolder().resolve("transactions"));
+        return List.of(databasesFolder().resolve(database), transactions.resolve(database));
+    }
+
+    private Path dataFolder() {
+        return home.resolve(setting("server.directories.data").orElse("data"));
+    }
+
+    private Path databasesFolder() {
+        return dataFolder().resolve("databases");
     }
 
     /** A setting of {@code conf/neo4j.conf}, the last one when repeated. */

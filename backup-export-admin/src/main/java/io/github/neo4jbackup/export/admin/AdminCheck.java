@@ -6,6 +6,7 @@ import io.github.neo4jbackup.core.DatabaseName;
 import io.github.neo4jbackup.core.InvalidInputException;
 import io.github.neo4jbackup.core.RestoreOptions;
 import io.github.neo4jbackup.core.manifest.Manifest;
+import io.github.neo4jbackup.core.spi.Attributes;
 import io.github.neo4jbackup.core.spi.GraphCounts;
 import io.github.neo4jbackup.core.spi.RestoreSink;
 import io.github.neo4jbackup.export.admin.internal.AdminProcess;
@@ -308,6 +309,8 @@ public final class AdminCheck {
                 attributes.put("check.outcome", report.outcome().name());
                 attributes.put("check.ms", Long.toString(report.duration().toMillis()));
                 report.reportFile().ifPresent(f -> attributes.put("check.report", f.toString()));
+                attributes.put(Attributes.COUNTS_UNAVAILABLE, "the dump was checked offline with neo4j-admin "
+                        + "database check");
                 if (failWhenNotConsistent && !report.consistent()) {
                     throw new AdminCommandException("The consistency check of backup " + manifest.id()
                             + " did not pass ("
