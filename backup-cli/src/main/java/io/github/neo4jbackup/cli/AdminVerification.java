@@ -37,8 +37,9 @@ import java.util.function.Consumer;
  * --overwrite-destination}; with {@code --check} the loaded database is checked with
  * {@code neo4j-admin database check}; with {@code --restore-into URI} the installation is started
  * with {@code --start-command}, the counts, fingerprints and stored types read over Bolt are
- * compared with the ones the backup recorded, and {@code --stop-command} stops it again. A scratch
- * database that did not exist before is removed afterwards.
+ * compared with the ones the backup recorded, and {@code --stop-command} stops it again (the loaded
+ * database stays). A scratch database of {@code --check} alone that did not exist before is removed
+ * afterwards.
  */
 final class AdminVerification {
 
@@ -114,7 +115,10 @@ final class AdminVerification {
      * @return the outcome
      */
     Outcome run(BackupPipeline pipeline, Manifest manifest) {
-        boolean existed = installation.databaseFolders(database).stream().anyMatch(Files::exists);
+        // --check alone loads into a scratch database, removed afterwards unless it was there before;
+        // --restore-into loads into the database the started server serves, which stays
+        boolean scratch = restoreInto == null
+                && installation.databaseFolders(database).stream().noneMatch(Files::exists);
         Sink sink = new Sink();
         VerifyReport report;
         boolean stopped = true;
@@ -132,7 +136,7 @@ final class AdminVerification {
                             + installation.home() + " may still run; stop it before the next verify");
                 }
             }
-            if (!existed && stopped) {
+            if (scratch) {
                 removed = installation.removeDatabase(database);
                 if (!removed) {
                     say.accept("Warning: could not remove the scratch database '" + database + "' from "
