@@ -250,6 +250,39 @@ class MergeRestoreTest {
     }
 
     @Test
+    void aRelationshipChangedInTheTargetIsKeptAndTheBackupsIsAddedBesideIt() throws IOException {
+        run("MATCH ()-[r:RELATES_TO {uuid: $u}]->() SET r.invalid_at = datetime('2026-01-01T00:00:00Z')",
+                Map.of("u", GROUP + "-rel-1"));
+        MergeResult result = merge().build().restore(pipeline, backup);
+        assertThat(result.outcome()).isEqualTo(MergeResult.Outcome.APPLIED);
+        assertThat(result.nodesUnchanged()).isEqualTo(NODES);
+        assertThat(result.relationshipsCreated()).isEqualTo(1);
+        assertThat(result.relationshipsUnchanged()).isEqualTo(RELATIONSHIPS - 1);
+        try (Session s = driver.session()) {
+            assertThat(s.run("MATCH ()-[r:RELATES_TO {uuid: $u}]->() RETURN count(r)", Map.of("u", GROUP + "-rel-1"))
+                    .single().get(0).asLong()).isEqualTo(2);
+        }
+        othersUntouched();
+    }
+
+    @Test
+    void aDamagedBackupIsRefusedBeforeAnythingIsWritten() throws IOException {
+        GraphitiGroups.deleteGroup(driver, GROUP);
+        String deleted = content();
+        Path data;
+        try (var files = Files.walk(dir.resolve("repo"))) {
+            data = files.filter(p -> p.toString().endsWith(".ndjson.zst")).findFirst().orElseThrow();
+        }
+        byte[] bytes = Files.readAllBytes(data);
+        bytes[bytes.length - 20] ^= 0x40;
+        Files.write(data, bytes);
+        assertThatThrownBy(() -> merge().build().restore(pipeline, backup))
+                .isInstanceOf(io.github.neo4jbackup.core.IntegrityException.class)
+                .hasMessageContaining("Nothing was written");
+        assertThat(content()).isEqualTo(deleted);
+    }
+
+    @Test
     void selectedNodesWithoutTheKeyAreReported() throws IOException {
         GraphitiGroups.deleteGroup(driver, GROUP);
         String deleted = content();
