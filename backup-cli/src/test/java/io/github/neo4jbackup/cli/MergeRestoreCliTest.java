@@ -114,6 +114,30 @@ class MergeRestoreCliTest {
     }
 
     @Test
+    void anEncryptedBackupNeedsItsIdentity() throws IOException {
+        server.clear();
+        GraphitiGroups.create(server.driver());
+        String original = content();
+        String repo = dir.resolve("encrypted").toString();
+        Path identity = dir.resolve("key.txt");
+        Files.writeString(identity, "# test key\n" + CliCommandsTest.TEST_IDENTITY + "\n");
+        CliRun backup = run("backup", "--engine", "driver", "--to", repo, "--age-recipient",
+                CliCommandsTest.TEST_RECIPIENT);
+        assertThat(backup.exitCode()).as(backup.toString()).isZero();
+        GraphitiGroups.deleteGroup(server.driver(), GROUP);
+
+        CliRun withoutKey = run("restore", "--from", repo, "--latest", "--graphiti-group", GROUP, "--yes");
+        assertThat(withoutKey.exitCode()).as(withoutKey.toString()).isEqualTo(ExitCodes.USAGE);
+        assertThat(withoutKey.err()).contains("--age-identity");
+
+        CliRun merged = run("restore", "--from", repo, "--latest", "--graphiti-group", GROUP, "--yes",
+                "--age-identity", identity.toString());
+        assertThat(merged.exitCode()).as(merged.toString()).isZero();
+        assertThat(content()).isEqualTo(original);
+        assertThat(merged.toString()).doesNotContain(CliCommandsTest.TEST_IDENTITY);
+    }
+
+    @Test
     void backupsOfOtherEnginesAndMissingSelectionsAreUsageErrors() throws IOException {
         Path script = dir.resolve("export.cypher");
         Files.writeString(script, ":begin\nCREATE (:Entity {uuid: 'x', group_id: 'tenant-a'});\n:commit\n");
