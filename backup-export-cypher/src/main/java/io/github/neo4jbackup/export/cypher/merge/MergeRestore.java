@@ -70,8 +70,8 @@ import java.util.function.Predicate;
  *   <li>each relationship whose both end nodes are selected is looked up between the matched nodes:
  *       present with identical type, direction and properties → unchanged, else to create.</li>
  * </ul>
- * Any problem (a node without the key, a duplicate key, a label set without constraint or index, or a
- * conflict under {@link OnConflict#REFUSE}) ends the merge with {@link MergeResult.Outcome#REFUSED}
+ * Any problem (a selection that matches no node, a node without the key, a duplicate key, a label set
+ * without constraint or index, or a conflict under {@link OnConflict#REFUSE}) ends the merge with {@link MergeResult.Outcome#REFUSED}
  * and nothing written. A {@link Builder#dryRun dry run} stops here and reports the same counts.
  *
  * <h2>Writing pass</h2>
@@ -313,6 +313,10 @@ public final class MergeRestore {
 
     private List<String> problems(Tally t, KeyCoverage coverage) {
         List<String> problems = new ArrayList<>();
+        if (t.selectedNodes == 0) {
+            problems.add("The selection matches no node of the backup (check the group id or the selection); "
+                    + "there is nothing to restore.");
+        }
         if (!coverage.uncovered().isEmpty()) {
             problems.add("The merge key '" + mergeKey + "' has no uniqueness constraint or index in database '"
                     + database + "' for the selected nodes labelled " + coverage.uncovered() + ", so they cannot be "

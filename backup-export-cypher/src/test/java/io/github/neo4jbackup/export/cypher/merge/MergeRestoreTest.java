@@ -294,6 +294,16 @@ class MergeRestoreTest {
     }
 
     @Test
+    void aSelectionMatchingNothingIsRefused() throws IOException {
+        MergeResult refused = merge().select(MergeRestore.graphitiGroup("tenant-typo")).build()
+                .restore(pipeline, backup);
+        assertThat(refused.outcome()).isEqualTo(MergeResult.Outcome.REFUSED);
+        assertThat(refused.selectedNodes()).isZero();
+        assertThat(refused.problems()).singleElement().asString().contains("matches no node");
+        assertThat(content()).isEqualTo(original);
+    }
+
+    @Test
     void backupsOfOtherEnginesAreRefusedWithTheWayThere() throws IOException {
         Path script = dir.resolve("export.cypher");
         Files.writeString(script, ":begin\nCREATE (:Entity {uuid: 'x', group_id: 'tenant-b'});\n:commit\n");
