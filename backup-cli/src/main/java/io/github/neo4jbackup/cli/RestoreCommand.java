@@ -34,7 +34,9 @@ import java.util.Map;
         description = {"Restore a backup into a database. The backup is verified first (exit 3 and nothing written",
                 "when it fails its checks). The restore engine is the one recorded in the manifest unless --engine",
                 "overrides it. With --wipe a safety backup of the current database is taken first,",
-                "into the --from repository unless --safety-backup-to or --no-safety-backup says otherwise."})
+                "into the --from repository unless --safety-backup-to or --no-safety-backup says otherwise.",
+                "With --graphiti-group G the selected subgraph is merged into the live database instead",
+                "(see docs/selective-restore.md)."})
 final class RestoreCommand extends AbstractCommand {
 
     @Option(names = "--from", required = true, paramLabel = "TARGET",
@@ -95,6 +97,9 @@ final class RestoreCommand extends AbstractCommand {
     @Option(names = "--json", description = "Print the restore result as one JSON document on stdout.")
     boolean json;
 
+    @Mixin
+    MergeRestoreOptions merge;
+
     /** Where the safety backup goes. */
     static final class Safety {
         @Option(names = "--safety-backup-to", paramLabel = "TARGET",
@@ -133,6 +138,9 @@ final class RestoreCommand extends AbstractCommand {
                     ctx().env()).build();
             Manifest manifest = selection.resolve(pipeline, includeSuspect, includeSafety);
             restoring = manifest.id();
+            if (merge.active()) { // selective restore into the live database: a run of its own
+                return merge.run(this, res, pipeline, manifest, database(database, manifest.database()));
+            }
             Engine e = engine != null ? engine : Engine.forSourceType(manifest.source().type(), manifest.id());
             String db = database(database, manifest.database());
             if (e.usesDriver() && admin.any()) {

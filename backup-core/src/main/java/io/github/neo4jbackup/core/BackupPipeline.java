@@ -77,6 +77,7 @@ public final class BackupPipeline {
     private final Pruner pruner;
     private final Importer importer;
     private final BackupPlanner planner;
+    private final BackupReader reader;
 
     private BackupPipeline(Builder b) {
         this.config = b.copy();
@@ -86,7 +87,7 @@ public final class BackupPipeline {
         BackupListener listener = new SafeListener(List.copyOf(config.listeners));
         this.repository = new ObjectPerBackupRepository(config.target, config.keyTemplate, config.clock,
                 config.lockRefreshInterval, config.lockStaleAfter, config.host, listener::lockTakenOver);
-        BackupReader reader = new BackupReader(repository, config.decoders, config.transformers);
+        this.reader = new BackupReader(repository, config.decoders, config.transformers);
         this.verifier = new Verifier(repository, reader, listener);
         this.restorer = new Restorer(repository, reader, verifier, listener);
         this.pruner = config.retention == null ? null
@@ -258,6 +259,24 @@ public final class BackupPipeline {
      */
     public RestoreResult restore(String id, RestoreSink sink, RestoreOptions options) {
         return restorer.restore(id, sink, options);
+    }
+
+    /**
+     * Opens a backup for reading, for operations that consume a backup other than through a
+     * {@link RestoreSink} (a selective restore reads the backup twice: once to check and classify,
+     * once to write). The stream is decoded through the transformer chain the manifest names (the
+     * pipeline's decoders supply keys) and checked against the manifest's sizes and checksums while
+     * it is read: reading it to the end and calling {@link io.github.neo4jbackup.core.operation.DecodedBackup#drain()}
+     * completes both checks, which throw {@link IntegrityException} on damage. See {@link BackupReader}.
+     *
+     * @param backup the backup's manifest, from {@link #find(String)}, {@link #latest()} or {@link #list()}
+     * @return the opened backup; the caller closes it
+     * @throws InvalidInputException when a transformer the manifest names is not available (e.g. no key)
+     * @throws IntegrityException    when the data object is missing
+     * @throws IOException           when the store or a decoder failed to start
+     */
+    public io.github.neo4jbackup.core.operation.DecodedBackup open(Manifest backup) throws IOException {
+        return reader.open(Objects.requireNonNull(backup, "backup"));
     }
 
     /**

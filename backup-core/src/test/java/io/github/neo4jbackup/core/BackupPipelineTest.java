@@ -89,6 +89,30 @@ class BackupPipelineTest {
     }
 
     @Test
+    void openGivesTheDecodedStreamAndDrainChecksIt() throws IOException {
+        GeneratedSource source = new GeneratedSource("neo4j", 500_000, 7);
+        BackupPipeline p = pipeline(source).transform(Compression.zstd()).build();
+        BackupResult result = p.backup();
+        for (int pass = 0; pass < 2; pass++) { // as often as an operation needs it
+            try (io.github.neo4jbackup.core.operation.DecodedBackup d = p.open(result.manifest())) {
+                assertThat(io.github.neo4jbackup.core.internal.Sha256.of(d.raw().readAllBytes()))
+                        .isEqualTo(source.sha256());
+                d.drain();
+                assertThat(d.storedBytes()).isEqualTo(result.storedSize());
+            }
+        }
+        byte[] stored = read(target, result.dataKey());
+        stored[stored.length / 2] ^= 0x01;
+        overwrite(target, result.dataKey(), stored);
+        assertThatThrownBy(() -> {
+            try (io.github.neo4jbackup.core.operation.DecodedBackup d = p.open(result.manifest())) {
+                d.raw().readAllBytes();
+                d.drain();
+            }
+        }).isInstanceOfAny(IntegrityException.class, IOException.class);
+    }
+
+    @Test
     void manifestRecordsEverythingAndIsWrittenBesideTheData() throws IOException {
         GeneratedSource source = new GeneratedSource("neo4j", 10_000, 1);
         BackupResult result = pipeline(source).transform(Compression.zstd(5)).label("environment", "prod")
