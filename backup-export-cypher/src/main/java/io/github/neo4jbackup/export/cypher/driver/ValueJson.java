@@ -65,4 +65,19 @@ public final class ValueJson {
         in.expectEnd();
         return v;
     }
+
+    /**
+     * Parses a property map in its type-exact encoding (the inverse of {@link #appendProperties});
+     * {@code list<float32>} values come back as their exact 64-bit widening.
+     *
+     * @param json the JSON object text
+     * @return the properties, in the order written
+     * @throws GraphFormatException when the text is not a valid encoded property map
+     */
+    public static Map<String, Value> parseProperties(String json) throws GraphFormatException {
+        JsonLine in = new JsonLine(json, 1);
+        Map<String, Value> properties = ValueCodec.readProperties(in);
+        in.expectEnd();
+        return properties;
+    }
 }
