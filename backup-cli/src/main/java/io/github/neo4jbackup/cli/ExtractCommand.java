@@ -20,7 +20,6 @@ import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.OutputStreamWriter;
-import java.io.UncheckedIOException;
 import java.io.Writer;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.AtomicMoveNotSupportedException;
@@ -183,8 +182,6 @@ final class ExtractCommand extends AbstractCommand {
                     + " backup; " + reader.nodesSelected() + " nodes selected) to " + (out.equals("-") ? "standard output"
                     : out) + " in " + (System.nanoTime() - start) / 1_000_000 + " ms; the backup's checksums matched");
             return ExitCodes.OK;
-        } catch (UncheckedIOException e) {
-            throw e.getCause();
         }
     }
 

@@ -142,6 +142,17 @@ public final class GraphSelection implements Predicate<GraphRecord.Node> {
     }
 
     @Override
+    public boolean equals(Object o) {
+        return o instanceof GraphSelection other && labels.equals(other.labels)
+                && conditions.equals(other.conditions) && relationships == other.relationships;
+    }
+
+    @Override
+    public int hashCode() {
+        return Objects.hash(labels, conditions, relationships);
+    }
+
+    @Override
     public String toString() {
         List<String> parts = new ArrayList<>();
         if (!labels.isEmpty()) {
