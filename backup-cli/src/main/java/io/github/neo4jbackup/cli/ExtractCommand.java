@@ -41,9 +41,6 @@ import java.util.Optional;
                 "the stored backup. See docs/partial-recovery.md."})
 final class ExtractCommand extends AbstractCommand {
 
-    /** Default of --sort-buffer, in characters of output held for --order-by. */
-    static final long DEFAULT_SORT_BUFFER = 128L * 1024 * 1024;
-
     @Option(names = "--from", required = true, paramLabel = "TARGET",
             description = "Repository: a directory, a file: URI or s3://bucket/prefix.")
     String from;
