@@ -182,6 +182,38 @@ class ExtractCommandTest {
     }
 
     @Test
+    void damagedBackupExitsThreeAndLeavesNoFile() throws IOException {
+        Path copy = dir.resolve("damaged");
+        Path source = Path.of(repo);
+        Path data = null;
+        try (var files = Files.walk(source)) {
+            for (Path p : files.toList()) {
+                Path to = copy.resolve(source.relativize(p).toString());
+                if (Files.isDirectory(p)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(p, to);
+                    if (to.toString().endsWith(".ndjson.zst")) {
+                        data = to;
+                    }
+                }
+            }
+        }
+        assertThat(data).isNotNull();
+        byte[] bytes = Files.readAllBytes(data);
+        bytes[bytes.length / 2] ^= 0x01;
+        Files.write(data, bytes);
+        Path out = dir.resolve("damaged.jsonl");
+        CliRun run = run("extract", "--from", copy.toString(), "--latest", "--graphiti-group", "tenant-a",
+                "--out", out.toString());
+        assertThat(run.exitCode()).as(run.toString()).isEqualTo(ExitCodes.VERIFICATION);
+        assertThat(out).doesNotExist();
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).noneMatch(n -> n.endsWith(".partial"));
+        }
+    }
+
+    @Test
     void badOptionsAndOtherEnginesAreRefused() throws IOException {
         CliRun badType = run("extract", "--from", repo, "--latest", "--where", "rank:number=3", "--out", "-");
         assertThat(badType.exitCode()).isEqualTo(ExitCodes.USAGE);
