@@ -11,13 +11,13 @@ import java.util.concurrent.Callable;
 @Command(name = "neo4j-backup",
         mixinStandardHelpOptions = true,
         versionProvider = NeoBackupCommand.Version.class,
-        description = "Back up, list, verify, restore and prune Neo4j backups on a local directory or S3; unlock a repository.",
+        description = "Back up, list, verify, extract from, restore and prune Neo4j backups on a local directory or S3; unlock a repository.",
         footer = {"", "Exit codes: 0 success, 1 operation failed, 2 usage or configuration error,",
                 "3 verification failed (or a stale/too small newest backup), 4 repository locked.",
                 "See docs/cli.md."},
         subcommands = {BackupCommand.class, RunCommand.class, ListCommand.class, VerifyCommand.class,
                 RestoreCommand.class, PruneCommand.class, UnlockCommand.class, CopyCommand.class, ImportCommand.class,
-                CommandLine.HelpCommand.class})
+                ExtractCommand.class, CommandLine.HelpCommand.class})
 public final class NeoBackupCommand implements Callable<Integer> {
 
     private final CliContext ctx;
@@ -50,7 +50,7 @@ public final class NeoBackupCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         throw new CommandLine.ParameterException(spec.commandLine(),
-                "Missing command: use one of backup, run, list, verify, restore, prune, unlock, copy, import "
+                "Missing command: use one of backup, run, list, verify, extract, restore, prune, unlock, copy, import "
                 + "(neo4j-backup help <command>)");
     }
 

@@ -13,7 +13,7 @@ import java.util.function.LongConsumer;
  * array that grows to the highest page used; pages of larger ids (sparse id schemes) sit in a
  * sorted map. Iteration is in ascending order. Not thread-safe.
  */
-final class NodeIdSet {
+public final class NodeIdSet {
 
     static final int PAGE_BITS = 4096;
     private static final int PAGE_SHIFT = 12;
@@ -24,6 +24,10 @@ final class NodeIdSet {
     private final Map<Long, long[]> sparse = new TreeMap<>();
     private long size;
 
+    /** Creates an empty set. */
+    public NodeIdSet() {
+    }
+
     /**
      * Adds an id.
      *
@@ -31,7 +35,7 @@ final class NodeIdSet {
      * @return {@code true} when it was not in the set
      * @throws IllegalArgumentException for a negative id
      */
-    boolean add(long id) {
+    public boolean add(long id) {
         long[] page = page(id, true);
         int bit = (int) (id & (PAGE_BITS - 1));
         long mask = 1L << (bit & 63);
@@ -49,7 +53,7 @@ final class NodeIdSet {
      * @param id the id
      * @return {@code true} when present
      */
-    boolean contains(long id) {
+    public boolean contains(long id) {
         if (id < 0) {
             return false;
         }
@@ -58,13 +62,21 @@ final class NodeIdSet {
         return page != null && (page[bit >>> 6] & (1L << (bit & 63))) != 0;
     }
 
-    /** The number of ids in the set. */
-    long size() {
+    /**
+     * The number of ids in the set.
+     *
+     * @return the count
+     */
+    public long size() {
         return size;
     }
 
-    /** The bytes the pages hold (for figures and tests). */
-    long bytes() {
+    /**
+     * The bytes the pages hold (for figures and tests).
+     *
+     * @return the byte count
+     */
+    public long bytes() {
         long pages = sparse.size();
         for (long[] p : dense) {
             if (p != null) {
@@ -79,7 +91,7 @@ final class NodeIdSet {
      *
      * @param action what to do with each id
      */
-    void forEach(LongConsumer action) {
+    public void forEach(LongConsumer action) {
         for (int p = 0; p < dense.length; p++) {
             if (dense[p] != null) {
                 each((long) p << PAGE_SHIFT, dense[p], action);
