@@ -5,18 +5,19 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.github.neo4jbackup.core.BackupPipeline;
 import io.github.neo4jbackup.core.InvalidInputException;
 import io.github.neo4jbackup.core.manifest.Manifest;
-import io.github.neo4jbackup.export.cypher.driver.GraphRecord;
 import io.github.neo4jbackup.export.cypher.merge.MergeConflict;
 import io.github.neo4jbackup.export.cypher.merge.MergeRestore;
 import io.github.neo4jbackup.export.cypher.merge.MergeResult;
 import io.github.neo4jbackup.export.cypher.merge.OnConflict;
+import io.github.neo4jbackup.export.cypher.select.GraphSelection;
+import io.github.neo4jbackup.export.cypher.select.RelationshipScope;
 import org.neo4j.driver.Driver;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 import java.net.URI;
 import java.util.List;
 import java.util.Locale;
-import java.util.function.Predicate;
 
 /**
  * The selective restore flags of {@code restore} ({@code --graphiti-group}, {@code --merge-on},
@@ -25,14 +26,12 @@ import java.util.function.Predicate;
  */
 final class MergeRestoreOptions {
 
-    @Option(names = "--graphiti-group", paramLabel = "G",
-            description = {"Selective restore of one Graphiti group into the live database: the nodes with group_id = G"
-                    + " and the relationships between them, matched on uuid (or --merge-on). Nothing else is touched."})
-    String graphitiGroup;
+    @Mixin
+    SelectOptions select = new SelectOptions();
 
     @Option(names = "--merge-on", paramLabel = "KEY",
             description = "Selective restore: the node property the selected nodes are matched on (default with "
-                    + "--graphiti-group: uuid). It must have a uniqueness constraint (or an index) in the database.")
+                    + "--graphiti-group: uuid; required otherwise). It must have a uniqueness constraint (or an index) in the database.")
     String mergeOn;
 
     @Option(names = "--on-conflict", paramLabel = "keep|overwrite",
@@ -50,19 +49,29 @@ final class MergeRestoreOptions {
 
     /** Whether any selective restore flag was given. */
     boolean active() {
-        return graphitiGroup != null || mergeOn != null || onConflict != null || dryRun;
+        return select.any() || mergeOn != null || onConflict != null || dryRun;
     }
 
     /** Runs the selective restore for the restore command; returns the exit code. */
     int run(RestoreCommand command, Resources res, BackupPipeline pipeline, Manifest manifest, String db) {
-        if (graphitiGroup == null) {
+        if (!select.any()) {
             throw CliException.usage("A selective restore needs a selection: --graphiti-group G (the nodes of one "
-                    + "Graphiti group). --merge-on, --on-conflict and --dry-run apply to it.");
+                    + "Graphiti group) or --label/--where/--where-in/--where-range with --merge-on KEY. --merge-on, "
+                    + "--on-conflict and --dry-run apply to it.");
+        }
+        if (mergeOn == null && select.graphitiGroup == null) {
+            throw CliException.usage("A selective restore of --label/--where selections needs --merge-on KEY: the node "
+                    + "property (with a uniqueness constraint) that identifies a node in both the backup and the database");
         }
         if (command.wipe || command.engine != null || command.admin.any() || command.safety != null
                 || !command.safetyRecipients.isEmpty()) {
-            throw CliException.usage("A selective restore (--graphiti-group) merges into the live database and "
-                    + "cannot be combined with --wipe, --engine, the admin options or the safety backup options");
+            throw CliException.usage("A selective restore (--graphiti-group, --label, --where...) merges into the "
+                    + "live database and cannot be combined with --wipe, --engine, the admin options or the safety backup options");
+        }
+        GraphSelection selection = select.selection(RelationshipScope.BOTH_ENDS);
+        if (selection.relationships() != RelationshipScope.BOTH_ENDS) {
+            throw CliException.usage("A selective restore takes the relationships whose both ends are selected; "
+                    + "--relationships " + select.relationships + " applies to extract only");
         }
         OnConflict policy = policy();
         try {
@@ -70,7 +79,6 @@ final class MergeRestoreOptions {
         } catch (InvalidInputException e) {
             throw CliException.usage(e.getMessage(), e);
         }
-        Predicate<GraphRecord.Node> selection = MergeRestore.graphitiGroup(graphitiGroup);
         URI uri = res.neo4jUri(command.uri, "--uri");
         String where = "database '" + db + "' at " + Resources.redact(uri.toString());
         Driver driver = res.driver(uri, command.credentials);
@@ -85,12 +93,12 @@ final class MergeRestoreOptions {
         if (!dryRun) {
             confirm(command, manifest, where);
         }
-        command.say((dryRun ? "Checking" : "Merging") + " Graphiti group '" + graphitiGroup + "' of backup "
+        command.say((dryRun ? "Checking" : "Merging") + " " + describe(selection) + " of backup "
                 + manifest.id() + " into " + where + " on key '" + merge.mergeKey() + "'");
         MergeResult result = merge.restore(pipeline, manifest);
         report(command, result);
         if (command.json) {
-            command.printJson(json(result, manifest, graphitiGroup));
+            command.printJson(json(result, manifest, select.graphitiGroup, selection));
         }
         return switch (result.outcome()) {
             case APPLIED -> ExitCodes.OK;
@@ -98,6 +106,13 @@ final class MergeRestoreOptions {
             case REFUSED -> ExitCodes.VERIFICATION;
             case FAILED -> ExitCodes.FAILED;
         };
+    }
+
+    private String describe(GraphSelection selection) {
+        if (select.graphitiGroup != null && selection.labels().isEmpty() && selection.conditions().size() == 1) {
+            return "Graphiti group '" + select.graphitiGroup + "'";
+        }
+        return "the selection " + selection;
     }
 
     private OnConflict policy() {
@@ -143,13 +158,16 @@ final class MergeRestoreOptions {
         }
     }
 
-    static ObjectNode json(MergeResult r, Manifest manifest, String group) {
+    static ObjectNode json(MergeResult r, Manifest manifest, String group, GraphSelection selection) {
         ObjectNode o = Json.MAPPER.createObjectNode();
         o.put("id", manifest.id());
         o.put("mode", "merge");
         o.put("outcome", r.outcome().name().toLowerCase(Locale.ROOT));
         o.put("database", r.database());
-        o.put("graphitiGroup", group);
+        if (group != null) {
+            o.put("graphitiGroup", group);
+        }
+        o.put("selection", selection.toString());
         o.put("mergeKey", r.mergeKey());
         o.put("onConflict", r.onConflict().name().toLowerCase(Locale.ROOT));
         o.put("durationMillis", r.duration().toMillis());

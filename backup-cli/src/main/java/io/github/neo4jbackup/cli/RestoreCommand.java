@@ -35,7 +35,8 @@ import java.util.Map;
                 "when it fails its checks). The restore engine is the one recorded in the manifest unless --engine",
                 "overrides it. With --wipe a safety backup of the current database is taken first,",
                 "into the --from repository unless --safety-backup-to or --no-safety-backup says otherwise.",
-                "With --graphiti-group G the selected subgraph is merged into the live database instead",
+                "With --graphiti-group G (or --label/--where/--where-in/--where-range and --merge-on KEY) the",
+                "selected subgraph is merged into the live database instead",
                 "(see docs/selective-restore.md)."})
 final class RestoreCommand extends AbstractCommand {
 

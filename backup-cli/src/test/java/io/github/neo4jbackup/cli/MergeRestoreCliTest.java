@@ -64,8 +64,22 @@ class MergeRestoreCliTest {
         CliRun backup = run("backup", "--engine", "driver", "--to", repo);
         assertThat(backup.exitCode()).as(backup.toString()).isZero();
 
+        long episodes;
+        try (Session s = server.driver().session()) {
+            episodes = s.run("MATCH (n:Episodic {group_id: $g}) RETURN count(n) AS c", Map.of("g", GROUP))
+                    .single().get("c").asLong();
+        }
+        assertThat(episodes).isPositive();
+
         GraphitiGroups.deleteGroup(server.driver(), GROUP);
         String deleted = content();
+
+        CliRun episodesOnly = run("restore", "--from", repo, "--latest", "--label", "Episodic", "--where",
+                "group_id=" + GROUP, "--merge-on", "uuid", "--dry-run", "--json");
+        assertThat(episodesOnly.exitCode()).as(episodesOnly.toString()).isZero();
+        assertThat(episodesOnly.json().at("/nodes/selected").asLong()).isEqualTo(episodes);
+        assertThat(episodesOnly.json().at("/nodes/created").asLong()).isEqualTo(episodes);
+        assertThat(episodesOnly.json().get("selection").asText()).contains("Episodic", "group_id");
 
         CliRun dry = run("restore", "--from", repo, "--latest", "--graphiti-group", GROUP, "--dry-run", "--json");
         assertThat(dry.exitCode()).as(dry.toString()).isZero();
@@ -152,6 +166,15 @@ class MergeRestoreCliTest {
         CliRun noSelection = run("restore", "--from", repo.toString(), "--id", id, "--merge-on", "uuid", "--yes");
         assertThat(noSelection.exitCode()).isEqualTo(ExitCodes.USAGE);
         assertThat(noSelection.err()).contains("--graphiti-group");
+
+        CliRun noKey = run("restore", "--from", repo.toString(), "--id", id, "--label", "Entity", "--yes");
+        assertThat(noKey.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(noKey.err()).contains("needs --merge-on KEY");
+
+        CliRun anyEnd = run("restore", "--from", repo.toString(), "--id", id, "--graphiti-group", GROUP,
+                "--relationships", "any-end", "--yes");
+        assertThat(anyEnd.exitCode()).isEqualTo(ExitCodes.USAGE);
+        assertThat(anyEnd.err()).contains("both ends");
 
         CliRun withWipe = run("restore", "--from", repo.toString(), "--id", id, "--graphiti-group", GROUP, "--wipe",
                 "--yes");
