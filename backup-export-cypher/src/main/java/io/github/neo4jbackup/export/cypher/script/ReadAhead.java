@@ -5,6 +5,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -12,8 +13,9 @@ import java.util.concurrent.TimeUnit;
  * replay runs the previous statements on the server: splitting, UTF-8 decoding and the rewriting of
  * literal rows and lists into parameters overlap with the server's work.
  *
- * <p>At most {@value #CAPACITY} prepared elements wait in the queue, so the replay holds at most
- * {@value #CAPACITY} + 2 statements (queued, being prepared, being run) at a time. A failure of the
+ * <p>At most {@value #CAPACITY} prepared elements, and together at most {@value #BUDGET_KCHARS} K
+ * characters of statement text (a larger statement waits alone), wait in the queue, so the replay
+ * holds a bounded amount of script beyond the statement it runs and the one being prepared. A failure of the
  * reader (an {@link io.github.neo4jbackup.core.IntegrityException} at the end of a corrupt stream, a
  * malformed script, an I/O error) is handed over in order, in place of the element it stopped at,
  * so the replay sees it exactly where a reader on its own thread would have seen it. {@link #close()}
@@ -26,6 +28,9 @@ final class ReadAhead implements AutoCloseable {
 
     /** How many prepared elements may wait. */
     static final int CAPACITY = 4;
+
+    /** How much statement text (in units of 1,024 characters) may wait. */
+    static final int BUDGET_KCHARS = 4096;
 
     /**
      * A prepared element.
@@ -41,12 +46,13 @@ final class ReadAhead implements AutoCloseable {
     }
 
     /** What the queue holds: an element, the end of the script, or the reader's failure. */
-    private record Item(Prepared prepared, Exception failure, long line) {
+    private record Item(Prepared prepared, Exception failure, long line, int kchars) {
     }
 
     private final CypherStatementSplitter splitter;
     private final boolean parameterize;
     private final BlockingQueue<Item> queue = new ArrayBlockingQueue<>(CAPACITY);
+    private final Semaphore budget = new Semaphore(BUDGET_KCHARS);
     private final Thread thread;
     private volatile boolean stopped;
     private volatile long line;
@@ -79,16 +85,17 @@ final class ReadAhead implements AutoCloseable {
             throw new java.io.InterruptedIOException("The replay was interrupted while reading the script");
         }
         line = item.line();
+        budget.release(item.kchars());
         if (item.failure() != null) {
             // hand the failure over again if asked once more, and stop reading
-            queue.offer(item);
+            queue.offer(new Item(null, item.failure(), item.line(), 0));
             if (item.failure() instanceof IOException io) {
                 throw io;
             }
             throw (RuntimeException) item.failure();
         }
         if (item.prepared() == null) {
-            queue.offer(item);
+            queue.offer(new Item(null, null, item.line(), 0));
         }
         return Optional.ofNullable(item.prepared());
     }
@@ -98,18 +105,33 @@ final class ReadAhead implements AutoCloseable {
             while (!stopped) {
                 Optional<ScriptElement> next = splitter.next();
                 if (next.isEmpty()) {
-                    put(new Item(null, null, splitter.currentLine()));
+                    put(new Item(null, null, splitter.currentLine(), 0));
                     return;
                 }
-                put(new Item(prepare(next.get()), null, next.get().line()));
+                Prepared prepared = prepare(next.get());
+                int kchars = prepared.text() == null ? 0
+                        : (int) Math.min(BUDGET_KCHARS, Math.max(1, prepared.text().length() / 1024));
+                if (!acquire(kchars)) {
+                    return;
+                }
+                put(new Item(prepared, null, next.get().line(), kchars));
             }
         } catch (IOException | RuntimeException e) {
             if (!stopped) {
-                put(new Item(null, e, splitter.currentLine()));
+                put(new Item(null, e, splitter.currentLine(), 0));
             }
         } catch (InterruptedException e) {
             // close() stopped the reader
         }
+    }
+
+    private boolean acquire(int kchars) throws InterruptedException {
+        while (!stopped) {
+            if (budget.tryAcquire(kchars, 100, TimeUnit.MILLISECONDS)) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private void put(Item item) {
