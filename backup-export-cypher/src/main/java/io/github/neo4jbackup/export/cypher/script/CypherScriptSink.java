@@ -1,6 +1,5 @@
 package io.github.neo4jbackup.export.cypher.script;
 
-import io.github.neo4jbackup.export.cypher.CypherLanguage;
 import io.github.neo4jbackup.core.DatabaseName;
 import io.github.neo4jbackup.core.IntegrityException;
 import io.github.neo4jbackup.core.InvalidInputException;
@@ -16,19 +15,7 @@ import io.github.neo4jbackup.export.cypher.fingerprint.GraphFingerprinter;
 import io.github.neo4jbackup.export.cypher.internal.Durations;
 import io.github.neo4jbackup.export.cypher.restore.RestoreGuard;
 import io.github.neo4jbackup.export.cypher.restore.TargetDatabase;
-import org.neo4j.driver.AccessMode;
-import org.neo4j.driver.BookmarkManager;
-import org.neo4j.driver.BookmarkManagerConfig;
-import org.neo4j.driver.BookmarkManagers;
 import org.neo4j.driver.Driver;
-import org.neo4j.driver.Result;
-import org.neo4j.driver.Session;
-import org.neo4j.driver.SessionConfig;
-import org.neo4j.driver.Transaction;
-import org.neo4j.driver.TransactionConfig;
-import org.neo4j.driver.Value;
-import org.neo4j.driver.exceptions.Neo4jException;
-import org.neo4j.driver.types.TypeSystem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -36,19 +23,12 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.InputStreamReader;
 import java.io.Reader;
-import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
-import java.util.Set;
 import java.util.TreeMap;
-import java.util.function.Function;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 /**
  * Restores a Cypher script backup by replaying it over the driver, statement by statement, with the
@@ -88,9 +68,16 @@ import java.util.regex.Pattern;
  *       holds a partial restore, which every failure message says.</li>
  * </ul>
  *
- * <p>Long list literals of numbers (embeddings, 100 rows of them per APOC {@code UNWIND}) are sent as
- * parameters instead of statement text ({@link Builder#parameterizeLists(boolean)}): the same values,
- * but the server parses kilobytes instead of megabytes per statement, which bounds its memory.
+ * <p>Statement text is what the server spends its time on (it parses every character). So the
+ * literal rows of an {@code UNWIND [...] AS row} statement (the shape of every data statement of an
+ * APOC export) are sent as one parameter instead of text when every value in them is a literal whose
+ * value is computed exactly as Cypher computes it (see {@code UnwindRows}): the server then parses a
+ * few hundred characters per statement, and all statements of one shape have the same text, so their
+ * plan comes from the plan cache. Other statements keep their text, except that long list literals of
+ * numbers (embeddings) are sent as parameters. {@link Builder#parameterizeLists(boolean)} switches
+ * both off. The script is read, split and rewritten ahead on a thread of its own (a few statements
+ * ahead, bounded) while the server runs the statement before; statements still run one at a time, in
+ * script order, with the transactions the script asks for.
  *
  * <p>After the replay the sink reports the counts of the database and, unless switched off with
  * {@link Builder#computeFingerprint(boolean)}, its content and schema fingerprints
@@ -98,10 +85,6 @@ import java.util.regex.Pattern;
  * compared with the manifest, and checks the stored-type census against the manifest's
  * ({@code census.*} attributes; an unannounced change of stored type fails the restore). The driver belongs to the caller and is never closed. Immutable and
  * thread-safe; each restore uses its own sessions.
- *
- * <p>This file is longer than most: the replay's statement loop, its {@code :begin}/{@code :param}
- * commands, the literal-list parameters and the count check after the replay share one state
- * (the open transaction and what was written so far) and are kept together.
  */
 public final class CypherScriptSink implements RestoreSink {
 
@@ -123,6 +106,12 @@ public final class CypherScriptSink implements RestoreSink {
      */
     public static final String LISTS_PARAMETERIZED = "restore.listsParameterized";
 
+    /**
+     * Sink result attribute: how many {@code UNWIND [...] AS row} statements had their row list sent
+     * as one parameter instead of statement text (see {@link Builder#parameterizeLists(boolean)}).
+     */
+    public static final String ROWS_PARAMETERIZED = "restore.rowsParameterized";
+
     /** Sink result attribute: the longest statement text sent to the server, in characters. */
     public static final String MAX_STATEMENT_CHARS = "restore.maxStatementChars";
 
@@ -130,11 +119,6 @@ public final class CypherScriptSink implements RestoreSink {
     public static final String DURATION = "restore.duration";
 
     private static final Logger LOG = LoggerFactory.getLogger(CypherScriptSink.class);
-    private static final int EXCERPT_CHARS = 80;
-    private static final int SERVER_MESSAGE_CHARS = 300;
-    private static final Pattern ARROW = Pattern.compile(
-            "(?s)(`(?:[^`]|``)+`|[\\p{L}_][\\p{L}\\p{N}_]*)\\s*=>\\s*(.+)");
-    private static final Set<String> IGNORED_COMMANDS = Set.of("help", "history", "sysinfo");
 
     private final Driver driver;
     private final String database;
@@ -267,15 +251,17 @@ public final class CypherScriptSink implements RestoreSink {
         RestoreGuard.requireEmptyOrWipe(driver, database, wipe, wipeBatchSize);
         long start = System.nanoTime();
         LOG.info("Replaying {} into database '{}'", what, database);
-        Replay replay = new Replay(CypherStatementSplitter.of(script, maxStatementChars));
+        ScriptReplay replay = new ScriptReplay(driver, database, transactionTimeout, parameterizeLists,
+                CypherStatementSplitter.of(script, maxStatementChars));
         replay.run();
         Duration took = Duration.ofNanos(System.nanoTime() - start);
         Map<String, String> attributes = new TreeMap<>();
-        attributes.put(STATEMENTS, Long.toString(replay.statements));
-        attributes.put(TRANSACTIONS, Long.toString(replay.transactions));
+        attributes.put(STATEMENTS, Long.toString(replay.statements()));
+        attributes.put(TRANSACTIONS, Long.toString(replay.transactions()));
         attributes.put(DURATION, took.toString());
-        attributes.put(LISTS_PARAMETERIZED, Long.toString(replay.listsParameterized));
-        attributes.put(MAX_STATEMENT_CHARS, Long.toString(replay.maxStatementChars));
+        attributes.put(LISTS_PARAMETERIZED, Long.toString(replay.listsParameterized()));
+        attributes.put(MAX_STATEMENT_CHARS, Long.toString(replay.maxStatementChars()));
+        attributes.put(ROWS_PARAMETERIZED, Long.toString(replay.rowsParameterized()));
         GraphCounts counts = TargetDatabase.counts(driver, database);
         if (computeFingerprint) {
             // the version the manifest's fingerprint has, so the two compare; the current one when it has none
@@ -292,318 +278,8 @@ public final class CypherScriptSink implements RestoreSink {
         attributes.putAll(CensusAttributes.checkRestore(what, database, manifest,
                 StoredTypeCensus.read(driver, database), java.util.Set.of(), java.util.List.of(), LOG));
         LOG.info("Replayed {} into database '{}': {} statements, {} transactions, {} nodes, {} relationships in {}",
-                what, database, replay.statements, replay.transactions, counts.nodes(), counts.relationships(), took);
+                what, database, replay.statements(), replay.transactions(), counts.nodes(), counts.relationships(), took);
         return new SinkResult(counts, attributes);
-    }
-
-    /** The state of one replay. */
-    private final class Replay {
-        private final CypherStatementSplitter splitter;
-        private final BookmarkManager bookmarks = BookmarkManagers.defaultManager(BookmarkManagerConfig.builder().build());
-        private final TransactionConfig txConfig;
-        private final Map<String, Object> parameters = new LinkedHashMap<>();
-        private Session session;
-        private Transaction tx;
-        private boolean inBlock;
-        private long blockLine;
-        private boolean pendingCommit;
-        private long statements;
-        private long transactions;
-        private long listsParameterized;
-        private long maxStatementChars;
-
-        Replay(CypherStatementSplitter splitter) {
-            this.splitter = splitter;
-            this.txConfig = transactionTimeout == null ? TransactionConfig.empty()
-                    : TransactionConfig.builder().withTimeout(transactionTimeout).build();
-        }
-
-        private SessionConfig sessionConfig() {
-            return SessionConfig.builder().withDatabase(database).withDefaultAccessMode(AccessMode.WRITE)
-                    .withBookmarkManager(bookmarks).build();
-        }
-
-        void run() throws IOException {
-            try (Session s = driver.session(sessionConfig())) {
-                session = s;
-                try {
-                    loop();
-                } finally {
-                    rollbackQuietly();
-                }
-            }
-        }
-
-        private void loop() throws IOException {
-            while (true) {
-                Optional<ScriptElement> next = read();
-                if (pendingCommit) {
-                    commit();
-                }
-                if (next.isEmpty()) {
-                    break;
-                }
-                ScriptElement element = next.get();
-                if (element instanceof ScriptElement.Statement statement) {
-                    statement(statement);
-                } else {
-                    command((ScriptElement.Command) element);
-                }
-            }
-            if (inBlock) {
-                rollbackQuietly();
-                throw new RestoreFailedException("The script ends inside the :begin block opened on line " + blockLine
-                        + " (no :commit follows): the backup is truncated. That block was rolled back." + partial(),
-                        null);
-            }
-        }
-
-        private Optional<ScriptElement> read() throws IOException {
-            try {
-                return splitter.next();
-            } catch (IntegrityException e) {
-                rollbackQuietly();
-                LOG.error("Reading the backup failed its integrity check near line {}; the open transaction was rolled "
-                        + "back.{}", splitter.currentLine(), partial());
-                throw e;
-            } catch (MalformedScriptException e) {
-                rollbackQuietly();
-                throw new RestoreFailedException("The script cannot be replayed: " + e.getMessage() + "."
-                        + partial(), e);
-            } catch (CharacterCodingException e) {
-                rollbackQuietly();
-                throw new RestoreFailedException("The script is not valid UTF-8 near line " + splitter.currentLine()
-                        + " (" + e + "): it is corrupt or not a Cypher script." + partial(), e);
-            } catch (IOException e) {
-                rollbackQuietly();
-                throw new IOException("Reading the script failed near line " + splitter.currentLine() + ": "
-                        + e.getMessage() + "." + partial(), e);
-            }
-        }
-
-        private void statement(ScriptElement.Statement s) {
-            if (!s.terminated()) {
-                rollbackQuietly();
-                throw new RestoreFailedException("The statement on line " + s.line() + " has no terminating ';': the "
-                        + "script is truncated, so it was not run (" + s.excerpt(EXCERPT_CHARS) + ")." + partial(), null);
-            }
-            statements++;
-            try {
-                if (s.isSchemaCommand()) {
-                    if (tx != null) {
-                        rollbackQuietly();
-                        throw new RestoreFailedException("Statement " + statements + " (line " + s.line()
-                                + ") changes the schema inside the :begin block of line " + blockLine
-                                + " after that block wrote data; Neo4j cannot mix schema and data writes in one "
-                                + "transaction. Move it out of the block (" + s.excerpt(EXCERPT_CHARS) + "). "
-                                + "The block was rolled back." + partial(), null);
-                    }
-                    try (Session schema = driver.session(sessionConfig())) {
-                        schema.run(CypherLanguage.pin(s.text()), parameters, txConfig).consume();
-                    }
-                } else {
-                    String text = s.text();
-                    Map<String, Object> params = parameters;
-                    if (parameterizeLists) {
-                        LiteralLists.Rewritten rewritten = LiteralLists.rewrite(text);
-                        if (!rewritten.parameters().isEmpty()) {
-                            text = rewritten.text();
-                            params = new java.util.HashMap<>(parameters);
-                            params.putAll(rewritten.parameters());
-                            listsParameterized += rewritten.parameters().size();
-                        }
-                    }
-                    maxStatementChars = Math.max(maxStatementChars, text.length());
-                    if (inBlock) {
-                        if (tx == null) {
-                            tx = session.beginTransaction(txConfig);
-                        }
-                        tx.run(CypherLanguage.pin(text), params).consume();
-                    } else {
-                        session.run(CypherLanguage.pin(text), params, txConfig).consume();
-                    }
-                }
-            } catch (Neo4jException e) {
-                boolean hadBlock = tx != null;
-                rollbackQuietly();
-                throw new RestoreFailedException("Statement " + statements + " (line " + s.line() + ") failed: "
-                        + serverMessage(e) + ". Statement: " + s.excerpt(EXCERPT_CHARS)
-                        + (hadBlock ? " (its :begin block of line " + blockLine + " was rolled back)" : "") + "."
-                        + partial(), e);
-            }
-        }
-
-        private void command(ScriptElement.Command c) {
-            switch (c.name()) {
-                case "begin" -> {
-                    requireNoArgument(c);
-                    if (inBlock) {
-                        throw commandFailure(c, "a transaction is already open since the :begin on line " + blockLine);
-                    }
-                    inBlock = true;
-                    blockLine = c.line();
-                }
-                case "commit" -> {
-                    requireNoArgument(c);
-                    if (!inBlock) {
-                        throw commandFailure(c, "there is no open transaction (no :begin before it)");
-                    }
-                    inBlock = false;
-                    pendingCommit = tx != null; // carried out once the next element was read successfully
-                }
-                case "rollback" -> {
-                    requireNoArgument(c);
-                    if (!inBlock) {
-                        throw commandFailure(c, "there is no open transaction (no :begin before it)");
-                    }
-                    inBlock = false;
-                    if (tx != null) {
-                        try {
-                            tx.rollback();
-                        } catch (Neo4jException e) {
-                            throw commandFailure(c, "rolling back failed: " + serverMessage(e));
-                        } finally {
-                            closeTx();
-                        }
-                    }
-                }
-                case "param", "params" -> param(c);
-                case "use" -> {
-                    String target = unquote(c.argument());
-                    if (!target.equalsIgnoreCase(database)) {
-                        throw commandFailure(c, "the script switches to database '" + target + "', but this sink restores "
-                                + "into '" + database + "' only; remove the :use line or restore into that database");
-                    }
-                }
-                default -> {
-                    if (IGNORED_COMMANDS.contains(c.name())) {
-                        LOG.debug("Ignoring {} on line {}", c.display(), c.line());
-                    } else {
-                        throw commandFailure(c, "this command is not supported in a restore; supported are :begin, "
-                                + ":commit, :rollback, :param, :params and :use " + database);
-                    }
-                }
-            }
-        }
-
-        private void param(ScriptElement.Command c) {
-            String argument = c.argument();
-            if (argument.isEmpty() || argument.equalsIgnoreCase("list")) {
-                return;
-            }
-            if (argument.equalsIgnoreCase("clear")) {
-                parameters.clear();
-                return;
-            }
-            if (argument.startsWith("{")) {
-                Value map = evaluate(argument, c);
-                if (!map.hasType(TypeSystem.getDefault().MAP())) {
-                    throw commandFailure(c, "the argument is not a map");
-                }
-                parameters.putAll(map.asMap(Function.identity()));
-                return;
-            }
-            Matcher m = ARROW.matcher(argument);
-            if (!m.matches()) {
-                throw commandFailure(c, "use ':param name => expression' or ':param {name: expression}'");
-            }
-            parameters.put(unquote(m.group(1)), evaluate(m.group(2), c));
-        }
-
-        private Value evaluate(String expression, ScriptElement.Command c) {
-            String query = CypherLanguage.PREFIX + "RETURN " + expression + " AS v";
-            try {
-                Result result = tx != null ? tx.run(query, parameters) : session.run(query, parameters, txConfig);
-                return result.single().get("v");
-            } catch (Neo4jException e) {
-                rollbackQuietly();
-                throw commandFailure(c, "evaluating the value failed: " + serverMessage(e));
-            }
-        }
-
-        private void requireNoArgument(ScriptElement.Command c) {
-            if (!c.argument().isEmpty()) {
-                throw commandFailure(c, "it takes no argument");
-            }
-        }
-
-        private RestoreFailedException commandFailure(ScriptElement.Command c, String reason) {
-            boolean hadBlock = tx != null;
-            rollbackQuietly();
-            return new RestoreFailedException("The command " + c.display() + " on line " + c.line() + " failed: " + reason
-                    + (hadBlock ? " (the open :begin block of line " + blockLine + " was rolled back)" : "") + "."
-                    + partial(), null);
-        }
-
-        private void commit() {
-            pendingCommit = false;
-            if (tx == null) {
-                return;
-            }
-            try {
-                tx.commit();
-                transactions++;
-            } catch (Neo4jException e) {
-                throw new RestoreFailedException("Committing the :begin block of line " + blockLine + " failed: "
-                        + serverMessage(e) + "; that block was not applied." + partial(), e);
-            } finally {
-                closeTx();
-            }
-        }
-
-        private void rollbackQuietly() {
-            pendingCommit = false;
-            if (tx == null) {
-                return;
-            }
-            try {
-                tx.rollback();
-            } catch (RuntimeException e) {
-                LOG.debug("Rollback after a failure failed too: {}", e.toString());
-            } finally {
-                closeTx();
-            }
-        }
-
-        private void closeTx() {
-            Transaction t = tx;
-            tx = null;
-            try {
-                t.close();
-            } catch (RuntimeException e) {
-                LOG.debug("Closing a transaction failed: {}", e.toString());
-            }
-        }
-
-        private String partial() {
-            return " The database '" + database + "' holds a partial restore (" + statements + " statements run, "
-                    + transactions + " transactions committed): restore again with wipe enabled or into an empty "
-                    + "database.";
-        }
-    }
-
-    private static String unquote(String name) {
-        String n = name.strip();
-        if (n.length() >= 2 && n.startsWith("`") && n.endsWith("`")) {
-            return n.substring(1, n.length() - 1).replace("``", "`");
-        }
-        return n;
-    }
-
-    private static String serverMessage(Neo4jException e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        int newline = message.indexOf('\n');
-        if (newline >= 0) {
-            message = message.substring(0, newline);
-        }
-        message = message.strip();
-        if (message.length() > SERVER_MESSAGE_CHARS) {
-            message = message.substring(0, SERVER_MESSAGE_CHARS) + "...";
-        }
-        while (message.endsWith(".")) {
-            message = message.substring(0, message.length() - 1);
-        }
-        return (e.code() == null ? "" : e.code() + ": ") + message;
     }
 
     @Override
@@ -651,11 +327,12 @@ public final class CypherScriptSink implements RestoreSink {
         }
 
         /**
-         * Whether long list literals of numbers (embeddings in APOC scripts) are sent as parameters
-         * instead of statement text (default {@code true}). The stored values are the same (each
-         * number is parsed as Cypher parses it); the server parses kilobytes instead of megabytes
-         * per statement, which bounds its memory and makes the replay faster. {@code false} sends
-         * every statement exactly as written.
+         * Whether literal {@code UNWIND} rows and long list literals of numbers (embeddings in APOC
+         * scripts) are sent as parameters instead of statement text (default {@code true}). The stored
+         * values are the same (each value is computed as Cypher computes it, and anything that cannot
+         * be computed exactly stays text); the server parses kilobytes instead of megabytes per
+         * statement, which bounds its memory and makes the replay several times faster. {@code false}
+         * sends every statement exactly as written.
          *
          * @param value the setting
          * @return this builder

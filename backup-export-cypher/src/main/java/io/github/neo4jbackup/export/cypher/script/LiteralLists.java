@@ -191,8 +191,8 @@ final class LiteralLists {
         while (i < b && Character.isDigit(s.charAt(i)) && s.charAt(i) < 128) {
             i++;
         }
-        if (i == digits) {
-            return 0;
+        if (i == digits || (i - digits > 1 && s.charAt(digits) == '0')) {
+            return 0; // no digits, or a leading zero (which Cypher may read as octal)
         }
         if (i == b) {
             return 1;

@@ -180,6 +180,79 @@ class CypherScriptSinkTest {
     }
 
     @Test
+    void aFailingRowStatementMidReplayStopsTheReaderAndSaysWhatWasWritten() {
+        StringBuilder script = new StringBuilder(":begin\n");
+        for (int b = 0; b < 5; b++) {
+            script.append(rowStatement(b * 10, 10, "")).append(";\n");
+        }
+        script.append(":commit\n:begin\n").append(rowStatement(50, 10, "")).append(";\n");
+        // the rows travel as a parameter; row 57 divides by zero on the server
+        script.append(rowStatement(100, 10, "WITH row WHERE 1 / (row.i - 107) <> 2 ")).append(";\n");
+        for (int b = 0; b < 40; b++) { // more than the read-ahead holds: none of them may run
+            script.append(rowStatement(200 + b * 10, 10, "")).append(";\n");
+        }
+        script.append(":commit\n");
+        assertThatThrownBy(() -> sink().restore(new StringReader(script.toString())))
+                .isInstanceOf(RestoreFailedException.class)
+                .hasMessageContaining("Statement 7 (line 10) failed")
+                .hasMessageContaining("/ by zero")
+                .hasMessageContaining("its :begin block of line 8 was rolled back")
+                .hasMessageContaining("holds a partial restore (7 statements run, 1 transactions committed)");
+        assertThat(count("MATCH (n:Row) RETURN count(n)")).isEqualTo(50);
+        assertThat(count("MATCH (n:Row) WHERE n.i >= 50 RETURN count(n)")).isZero();
+        assertThat(Thread.getAllStackTraces().keySet()).noneMatch(t -> t.getName().equals(ReadAhead.THREAD_NAME));
+    }
+
+    private static String rowStatement(int from, int n, String filter) {
+        StringBuilder rows = new StringBuilder();
+        for (int i = from; i < from + n; i++) {
+            rows.append(rows.length() == 0 ? "" : ", ").append("{i:").append(i).append(", properties:{name:\"r")
+                    .append(i).append("\", at:datetime('2025-01-01T09:00:00+01:00[Europe/Berlin]')}}");
+        }
+        return "UNWIND [" + rows + "] AS row " + filter + "CREATE (n:Row {i: row.i}) SET n += row.properties";
+    }
+
+    @Test
+    void rowsAsParametersStoreExactlyWhatTheTextStores() throws IOException {
+        StringBuilder values = new StringBuilder();
+        for (int i = 0; i < 20; i++) {
+            values.append(i == 0 ? "" : ", ").append(Math.sin(i) / 3);
+        }
+        String script = """
+                :begin
+                UNWIND [{i:1, properties:{s:"a\\"b\\\\c\\nd\\u00e9\\uD83D\\uDE00", n:-9223372036854775807, f:1.0E-300, t:true,
+                  z:datetime('2025-01-01T09:00:00+01:00[Europe/Berlin]'), o:datetime('2025-03-01T13:30:07.123456789+05:30'),
+                  u:datetime('2024-02-29T00:00:00Z'), d:date('2025-12-31'), l:localdatetime('2025-01-01T09:00:00.5'),
+                  lt:localtime('23:59:59'), ot:time('09:00:00-04:00'), e:[%s], ints:[1, 2, 3], strs:["x", 'y'],
+                  dur:duration('P1Y2M3DT4H')}}, {i:2, properties:{f:-0.0, s:''}}] AS row
+                CREATE (n:R {i: row.i}) SET n += row.properties;
+                UNWIND [{i:3, properties:{f:2.5, when:date('2025-01-02')}}] AS row
+                CREATE (n:R {i: row.i}) SET n += row.properties;
+                :commit
+                """.formatted(values);
+        RestoreSink.SinkResult asText = CypherScriptSink.builder(server.driver()).parameterizeLists(false).build()
+                .restore(new StringReader(script));
+        server.clear();
+        RestoreSink.SinkResult asRows = CypherScriptSink.builder(server.driver()).build().restore(new StringReader(script));
+        assertThat(asText.attributes()).containsEntry(CypherScriptSink.ROWS_PARAMETERIZED, "0");
+        // the first statement holds a duration: it stays text; the second one travels as rows
+        assertThat(asRows.attributes()).containsEntry(CypherScriptSink.ROWS_PARAMETERIZED, "1");
+        assertThat(asRows.attributes().get(Attributes.CONTENT_FINGERPRINT))
+                .isEqualTo(asText.attributes().get(Attributes.CONTENT_FINGERPRINT));
+        server.clear();
+        String withoutDuration = script.replace(",\n  dur:duration('P1Y2M3DT4H')", "");
+        RestoreSink.SinkResult text2 = CypherScriptSink.builder(server.driver()).parameterizeLists(false).build()
+                .restore(new StringReader(withoutDuration));
+        server.clear();
+        RestoreSink.SinkResult rows2 = CypherScriptSink.builder(server.driver()).build()
+                .restore(new StringReader(withoutDuration));
+        assertThat(rows2.attributes()).containsEntry(CypherScriptSink.ROWS_PARAMETERIZED, "2");
+        assertThat(rows2.attributes()).containsEntry(CypherScriptSink.LISTS_PARAMETERIZED, "1");
+        assertThat(rows2.attributes().get(Attributes.CONTENT_FINGERPRINT))
+                .isEqualTo(text2.attributes().get(Attributes.CONTENT_FINGERPRINT));
+    }
+
+    @Test
     void schemaAfterDataInOneBlockIsRefusedLikeNeo4jWould() {
         String script = ":begin\nCREATE (:A);\nCREATE INDEX a_x FOR (n:A) ON (n.x);\n:commit\n";
         assertThatThrownBy(() -> sink().restore(new StringReader(script)))
