@@ -84,6 +84,12 @@ final class BackupCommand extends AbstractCommand {
             description = "The database is already stopped (admin engine): no stop/start commands are run.")
     boolean alreadyOffline;
 
+    @Option(names = "--describe-database",
+            description = {"Admin engine: run neo4j-admin database info before the dump and record the store format and "
+                    + "last committed transaction in the manifest. Off by default: it is a second neo4j-admin run "
+                    + "inside the downtime window (the Neo4j version is read from the installation either way)."})
+    boolean describeDatabase;
+
     @Option(names = "--pre-command", paramLabel = "\"ARGV\"",
             description = {"Command run before the export (driver and apoc engines), e.g. to pause the writers for a "
                     + "point-in-time copy: \"docker pause ingest-worker\". Split into words like a shell would but "
@@ -401,7 +407,8 @@ final class BackupCommand extends AbstractCommand {
                     return ApocCypherSource.builder(driver).database(db).build();
                 }
                 default: {
-                    AdminDumpSource.Builder b = AdminDumpSource.builder(res.admin(admin), db);
+                    AdminDumpSource.Builder b = AdminDumpSource.builder(res.admin(admin), db)
+                            .describeDatabase(describeDatabase);
                     if (uri != null) {
                         // the facts describe the database just before the stop command runs
                         b.onlineProbe(new OnlineFacts(res.driver(res.neo4jUri(uri, "--uri"), credentials)));

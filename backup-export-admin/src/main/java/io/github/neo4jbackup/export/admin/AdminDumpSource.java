@@ -166,9 +166,9 @@ public final class AdminDumpSource implements BackupSource {
         Map<String, String> attributes = new TreeMap<>();
         Probes probes = null;
         try {
-            Installation installation = null;
+            // reading the installation's lib folder costs no process: always done
+            Installation installation = Installation.find(admin);
             if (describeDatabase) {
-                installation = Installation.find(admin);
                 if (installation == null) {
                     probes = Probes.start(admin);
                 }

@@ -139,12 +139,23 @@ class AdminDumpSourceTest {
     }
 
     @Test
-    void withoutDescribingOnlyTheDumpRuns() {
+    void withoutDescribingOnlyTheDumpRuns() throws IOException {
         FakeNeo4jAdmin fake = FakeNeo4jAdmin.in(dir.resolve("home")).install();
-        BackupResult result = pipeline(AdminDumpSource.builder(fake.admin(), "neo4j").describeDatabase(false).build())
+        BackupResult bare = pipeline(AdminDumpSource.builder(fake.admin(), "neo4j").describeDatabase(false).build())
                 .backup();
         assertThat(fake.calls()).containsExactly("database dump --to-stdout neo4j");
-        assertThat(result.manifest().source().neo4jVersion()).isNull();
+        assertThat(bare.manifest().source().neo4jVersion()).isNull(); // no lib folder, no questions asked
+
+        Files.createDirectories(fake.file("lib"));
+        Files.createFile(fake.file("lib/neo4j-kernel-5.26.30.jar"));
+        Files.delete(fake.file("calls.log"));
+        BackupResult result = pipeline(AdminDumpSource.builder(fake.admin(), "neo4j").describeDatabase(false).build())
+                .toBuilder().clock(java.time.Clock.offset(java.time.Clock.systemUTC(), Duration.ofSeconds(5))).build()
+                .backup();
+        assertThat(fake.calls()).containsExactly("database dump --to-stdout neo4j");
+        // the version comes from the installation's lib folder, which costs no process
+        assertThat(result.manifest().source().neo4jVersion()).isEqualTo("5.26.30");
+        assertThat(result.manifest().source().attributes()).doesNotContainKey("neo4j.storeFormat");
         assertThat(result.manifest().source().attributes()).containsEntry("dump.format", "DZV1");
     }
 
