@@ -25,6 +25,15 @@ public final class Attributes {
     /** How consistent the export is, e.g. {@code single-read-transaction} or {@code read-committed}. */
     public static final String CONSISTENCY = "consistency";
 
+    /**
+     * Prefix of a restore sink's per-phase durations in its result attributes, for example
+     * {@code restore.phase.nodes} = {@code PT3.25S} (ISO-8601, as {@link java.time.Duration#toString()}).
+     */
+    public static final String RESTORE_PHASE_PREFIX = "restore.phase.";
+
+    /** The names of the phases a restore sink timed, comma-separated, in the order they ran. */
+    public static final String RESTORE_PHASES = "restore.phases";
+
     private Attributes() {
     }
 }

@@ -17,6 +17,7 @@ import io.github.neo4jbackup.export.cypher.fingerprint.GraphFingerprint;
 import io.github.neo4jbackup.export.cypher.fingerprint.GraphFingerprinter;
 import io.github.neo4jbackup.export.cypher.internal.Durations;
 import io.github.neo4jbackup.export.cypher.restore.RestoreGuard;
+import io.github.neo4jbackup.export.cypher.restore.RestorePhases;
 import io.github.neo4jbackup.export.cypher.restore.TargetDatabase;
 import io.github.neo4jbackup.export.cypher.schema.SchemaWriter;
 import org.neo4j.driver.AccessMode;
@@ -210,6 +211,8 @@ public final class DriverRestoreSink implements RestoreSink {
         Objects.requireNonNull(data, "data");
         String what = manifest == null ? "the backup" : "backup " + manifest.id();
         long started = System.nanoTime();
+        RestorePhases phases = new RestorePhases();
+        phases.start("prepare");
         GraphFileReader reader = new GraphFileReader(data);
         GraphRecord.Header header = reader.header();
         if (!header.database().equals(database)) {
@@ -217,7 +220,7 @@ public final class DriverRestoreSink implements RestoreSink {
         }
         SchemaPlan schemaPlan = SchemaPlan.prepare(driver, database, what, header, reader);
         TargetDatabase.Contents wiped = RestoreGuard.requireEmptyOrWipe(driver, database, wipe, WIPE_BATCH);
-        Load load = new Load(what, !wiped.isEmpty(), schemaPlan);
+        Load load = new Load(what, !wiped.isEmpty(), schemaPlan, phases);
         try {
             load.run(reader);
         } catch (IntegrityException e) {
@@ -235,6 +238,7 @@ public final class DriverRestoreSink implements RestoreSink {
         attributes.put("restore.relationshipsCreated", Long.toString(load.relationshipsCreated));
         attributes.put("restore.schemaStatements", Long.toString(load.schemaApplied));
         GraphCounts counts;
+        phases.start("verification");
         try {
             counts = TargetDatabase.counts(driver, database);
             if (computeFingerprint) {
@@ -262,10 +266,12 @@ public final class DriverRestoreSink implements RestoreSink {
                     + "reading the counts and fingerprints afterwards failed: " + e.getMessage() + ". Check the "
                     + "server; verify the restored database before using it.", e);
         }
+        phases.stop();
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         attributes.put("restore.duration", took.toString());
-        LOG.info("Restored {} into database '{}': {} nodes, {} relationships, {} schema statements in {}", what,
-                database, load.nodesCreated, load.relationshipsCreated, load.schemaApplied, took);
+        attributes.putAll(phases.attributes());
+        LOG.info("Restored {} into database '{}': {} nodes, {} relationships, {} schema statements in {} ({})", what,
+                database, load.nodesCreated, load.relationshipsCreated, load.schemaApplied, took, phases.describe());
         return new SinkResult(counts, attributes);
     }
 
@@ -312,8 +318,11 @@ public final class DriverRestoreSink implements RestoreSink {
 
         private final boolean wiped;
         private final SchemaPlan schemaPlan;
+        private final RestorePhases phases;
+        private String phase;
 
-        Load(String what, boolean wiped, SchemaPlan schemaPlan) {
+        Load(String what, boolean wiped, SchemaPlan schemaPlan, RestorePhases phases) {
+            this.phases = phases;
             this.what = what;
             this.wiped = wiped;
             this.schemaPlan = schemaPlan;
@@ -326,6 +335,7 @@ public final class DriverRestoreSink implements RestoreSink {
                 GraphRecord record;
                 while ((record = schemaPlan.next(reader)) != null) {
                     if (record instanceof GraphRecord.SchemaStatement s) {
+                        phase("schema");
                         if (s.kind() == GraphRecord.SchemaKind.INDEX) {
                             indexes.add(s);
                         } else {
@@ -338,11 +348,13 @@ public final class DriverRestoreSink implements RestoreSink {
                     }
                     start(session);
                     if (record instanceof GraphRecord.Node n) {
+                        phase("nodes");
                         addNode(session, n, reader.lastLineChars());
                     } else if (record instanceof GraphRecord.Relationship r) {
                         if (!nodeGroups.isEmpty()) {
                             flush(session); // every node must exist before relationships refer to them
                         }
+                        phase("relationships");
                         addRelationship(session, r, reader.lastLineChars());
                     } else if (record instanceof GraphRecord.Trailer t) {
                         trailer = t;
@@ -351,8 +363,10 @@ public final class DriverRestoreSink implements RestoreSink {
                 // The stream was read to its verified end: only now write the last batch and finish.
                 start(session);
                 flush(session);
+                phase("cleanup");
                 cleanUp(session);
                 dataComplete = true;
+                phase("indexes");
                 SchemaWriter.applyStatements(driver, database, indexes.stream().map(GraphRecord.SchemaStatement::cypher)
                         .toList());
                 schemaApplied += indexes.size();
@@ -360,10 +374,18 @@ public final class DriverRestoreSink implements RestoreSink {
             }
         }
 
+        private void phase(String name) {
+            if (!name.equals(phase)) {
+                phase = name;
+                phases.start(name);
+            }
+        }
+
         private void start(Session session) {
             if (started) {
                 return;
             }
+            phase("schema");
             started = true;
             touched = true;
             autoCommit(session, "CREATE INDEX " + CypherNames.quote(GraphFormat.IMPORT_INDEX) + " IF NOT EXISTS FOR (n:"
