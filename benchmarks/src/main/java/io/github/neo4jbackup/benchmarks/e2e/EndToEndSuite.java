@@ -263,7 +263,7 @@ public final class EndToEndSuite {
     }
 
     private Step notSelected(String id, String title, boolean baseline) {
-        return new Step(id, title, baseline, Step.Status.SKIPPED, 0, -1, null, null, -1, -1, "not selected (-Dsteps)");
+        return new Step(id, title, baseline, Step.Status.SKIPPED, 0, -1, null, null, -1, -1, Step.NOT_SELECTED);
     }
 
     private Step backup(String id, String title, String engine, String to, Path logs) throws Exception {

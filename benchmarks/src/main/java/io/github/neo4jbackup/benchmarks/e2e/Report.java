@@ -219,7 +219,7 @@ final class Report {
     }
 
     private static String heapVerdict(SizeResult r) {
-        List<Step> ours = r.steps().stream().filter(st -> !st.baseline()).toList();
+        List<Step> ours = r.steps().stream().filter(st -> !st.baseline() && !Step.NOT_SELECTED.equals(st.note())).toList();
         long ok = ours.stream().filter(Step::ok).count();
         long oom = ours.stream().filter(st -> st.status() == Step.Status.OUT_OF_MEMORY).count();
         long skipped = ours.stream().filter(st -> st.status() == Step.Status.SKIPPED
