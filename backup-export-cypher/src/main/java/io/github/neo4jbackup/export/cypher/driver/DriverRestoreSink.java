@@ -1,6 +1,5 @@
 package io.github.neo4jbackup.export.cypher.driver;
 
-import io.github.neo4jbackup.export.cypher.CypherLanguage;
 import io.github.neo4jbackup.core.BackupException;
 import io.github.neo4jbackup.core.DatabaseName;
 import io.github.neo4jbackup.core.IntegrityException;
@@ -10,26 +9,14 @@ import io.github.neo4jbackup.core.manifest.Manifest;
 import io.github.neo4jbackup.core.spi.Attributes;
 import io.github.neo4jbackup.core.spi.GraphCounts;
 import io.github.neo4jbackup.core.spi.RestoreSink;
-import io.github.neo4jbackup.export.cypher.CypherNames;
 import io.github.neo4jbackup.export.cypher.census.CensusAttributes;
-import io.github.neo4jbackup.export.cypher.census.StoredTypeCensus;
-import io.github.neo4jbackup.export.cypher.fingerprint.GraphFingerprint;
-import io.github.neo4jbackup.export.cypher.fingerprint.GraphFingerprinter;
 import io.github.neo4jbackup.export.cypher.internal.Durations;
 import io.github.neo4jbackup.export.cypher.restore.RestoreGuard;
 import io.github.neo4jbackup.export.cypher.restore.RestorePhases;
 import io.github.neo4jbackup.export.cypher.restore.TargetDatabase;
-import io.github.neo4jbackup.export.cypher.schema.SchemaWriter;
-import org.neo4j.driver.AccessMode;
 import org.neo4j.driver.Driver;
-import org.neo4j.driver.Session;
-import org.neo4j.driver.SessionConfig;
-import org.neo4j.driver.Transaction;
 import org.neo4j.driver.TransactionConfig;
-import org.neo4j.driver.Value;
-import org.neo4j.driver.Values;
 import org.neo4j.driver.exceptions.Neo4jException;
-import org.neo4j.driver.summary.ResultSummary;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -37,10 +24,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.LinkedHashMap;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -61,9 +45,10 @@ import java.util.Objects;
  * {@link Builder#writers(int)} concurrent sessions, each batch returning the internal ids the target
  * gave its nodes, which a compact primitive map keeps ({@link NodeIdMap}); once every node batch
  * has committed, relationships are created by internal id ({@link Builder#relationshipWriters(int)}
- * sessions); then the other indexes are created in one transaction and awaited once; finally the
- * counts and, unless disabled, the content and schema fingerprints are read for comparison with
- * the manifest. Nothing temporary is written to the database.
+ * sessions); then the other indexes are created in one transaction; finally, while they populate,
+ * the counts, the stored-type census and, unless disabled, the content and schema fingerprints are
+ * read for comparison with the manifest ({@link RestoreCheck}); the restore returns once every
+ * index is online. Nothing temporary is written to the database.
  *
  * <p>Across versions: before the target is inspected or wiped, the schema statements (the start of
  * the stream) are checked against the target server's version; options a Neo4j 5.26 target
@@ -227,8 +212,10 @@ public final class DriverRestoreSink implements RestoreSink {
      * @return counts after the restore and attributes: {@code restore.nodesCreated},
      *         {@code restore.relationshipsCreated}, {@code restore.duration}, {@code restore.writers},
      *         {@code restore.retries}, the phases ({@code restore.phases}, {@code restore.phase.prepare},
-     *         {@code .schema}, {@code .nodes}, {@code .relationships}, {@code .indexes},
-     *         {@code .verification}), and the
+     *         {@code .schema}, {@code .nodes}, {@code .relationships}, {@code .indexes} (creating them),
+     *         {@code .verification} (counts, census and fingerprints, read while the indexes populate,
+     *         until every index is online)), {@code restore.indexesOnline} (from creating the indexes
+     *         until all were online), and the
      *         {@link Attributes#CONTENT_FINGERPRINT} and {@link Attributes#SCHEMA_FINGERPRINT} of
      *         the restored database (unless disabled; the content fingerprint in the version the
      *         manifest records), {@code restore.float32Values}, and the stored-type check
@@ -255,7 +242,7 @@ public final class DriverRestoreSink implements RestoreSink {
         SchemaPlan schemaPlan = SchemaPlan.prepare(driver, database, what, header, reader);
         TargetDatabase.Contents wiped = RestoreGuard.requireEmptyOrWipe(driver, database, wipe, WIPE_BATCH);
         GraphLoad load = new GraphLoad(driver, database, what, batchSize, batchChars(), writers, relationshipWriters,
-                txConfig(), indexTimeout, schemaPlan, phases);
+                txConfig(), schemaPlan, phases);
         try {
             load.run(reader);
         } catch (IntegrityException e) {
@@ -271,35 +258,11 @@ public final class DriverRestoreSink implements RestoreSink {
         }
         load.requireComplete();
         Map<String, String> attributes = new LinkedHashMap<>(load.attributes());
-        GraphCounts counts;
+        // the indexes populate while the counts, census and fingerprints are read
         phases.start("verification");
-        try {
-            counts = TargetDatabase.counts(driver, database);
-            if (computeFingerprint) {
-                int version = GraphFingerprint.contentVersion(manifest == null ? Map.of()
-                        : manifest.source().attributes());
-                if (manifest == null || load.trailer.contentFingerprint() == null) {
-                    version = GraphFingerprinter.CURRENT_VERSION;
-                }
-                if (version >= 1 && version <= GraphFingerprinter.CURRENT_VERSION) {
-                    GraphFingerprint fingerprint = GraphFingerprint.compute(driver, database,
-                            GraphFingerprint.Options.builder().contentVersion(version).build());
-                    attributes.putAll(fingerprint.attributes());
-                    compare(what, "content", load.trailer.contentFingerprint(), fingerprint.content().hex());
-                    schemaPlan.compare(load.trailer.schemaFingerprint(), fingerprint.schema(), attributes);
-                } else {
-                    attributes.put("fingerprint.skipped", "the backup's content fingerprint has version " + version
-                            + ", which this neo4j-backup does not compute");
-                }
-            }
-            attributes.put("restore.float32Values", Long.toString(load.float32.written()));
-            attributes.putAll(CensusAttributes.checkRestore(what, database, manifest,
-                    StoredTypeCensus.read(driver, database), load.float32.widened(), load.float32.warnings(), LOG));
-        } catch (Neo4jException | IOException e) {
-            throw new IOException("Restore of " + what + " into database '" + database + "' wrote all data, but "
-                    + "reading the counts and fingerprints afterwards failed: " + e.getMessage() + ". Check the "
-                    + "server; verify the restored database before using it.", e);
-        }
+        RestoreCheck.Outcome checked = new RestoreCheck(driver, database, what, LOG).run(manifest, load, schemaPlan,
+                computeFingerprint, indexTimeout, attributes);
+        GraphCounts counts = checked.counts();
         phases.stop();
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         attributes.put("restore.duration", took.toString());
@@ -308,13 +271,6 @@ public final class DriverRestoreSink implements RestoreSink {
                 + "writers, {} retried transactions)", what, database, load.nodesCreated(), load.relationshipsCreated(),
                 load.schemaApplied, took, phases.describe(), writers + "/" + relationshipWriters, load.retries());
         return new SinkResult(counts, attributes);
-    }
-
-    private void compare(String what, String kind, String expected, String actual) {
-        if (expected != null && !expected.equals(actual)) {
-            LOG.warn("Restore of {} into '{}': the {} fingerprint {} differs from the backup's {}", what, database,
-                    kind, actual, expected);
-        }
     }
 
     /** Characters of backup text one batch may come from, so that all batches in memory stay bounded. */

@@ -18,7 +18,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -38,7 +37,8 @@ import java.util.concurrent.atomic.AtomicLong;
  *       {@code relationshipWriters} sessions (concurrent batches may lock the same nodes: a deadlock is
  *       a transient failure the driver retries);</li>
  *   <li>{@code indexes}: the other indexes, created together in one transaction (one store scan) once
- *       the stream was read to its verified end, then awaited once.</li>
+ *       the stream was read to its verified end; {@link RestoreCheck} waits for them while it reads
+ *       the fingerprints.</li>
  * </ol>
  * Every batch but the last is written while reading; the last only after the trailer was read and the
  * stream's end reached (where the pipeline's verifying stream checks the checksum).
@@ -58,7 +58,6 @@ final class GraphLoad {
     private final int writers;
     private final int relationshipWriters;
     private final TransactionConfig txConfig;
-    private final Duration indexTimeout;
     private final SchemaPlan schemaPlan;
     private final RestorePhases phases;
     final Float32Writes float32;
@@ -84,7 +83,7 @@ final class GraphLoad {
     private boolean relationshipsStarted;
 
     GraphLoad(Driver driver, String database, String what, int batchSize, long batchChars, int writers,
-              int relationshipWriters, TransactionConfig txConfig, Duration indexTimeout, SchemaPlan schemaPlan,
+              int relationshipWriters, TransactionConfig txConfig, SchemaPlan schemaPlan,
               RestorePhases phases) {
         this.driver = driver;
         this.database = database;
@@ -94,7 +93,6 @@ final class GraphLoad {
         this.writers = writers;
         this.relationshipWriters = relationshipWriters;
         this.txConfig = txConfig;
-        this.indexTimeout = indexTimeout;
         this.schemaPlan = schemaPlan;
         this.phases = phases;
         this.float32 = new Float32Writes(what, database);
@@ -151,8 +149,7 @@ final class GraphLoad {
             }
             dataComplete = true;
             phase("indexes");
-            createIndexes();
-            SchemaWriter.awaitIndexes(driver, database, indexTimeout);
+            createIndexes(); // populated while the restore is checked (RestoreCheck)
         } finally {
             closePool();
             ids.close();
