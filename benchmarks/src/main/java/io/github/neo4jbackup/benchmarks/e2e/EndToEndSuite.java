@@ -324,6 +324,10 @@ public final class EndToEndSuite {
         String check = check(exp, 0);
         Map<String, Double> stepPhases = new LinkedHashMap<>();
         json.path("phasesMillis").fields().forEachRemaining(e -> stepPhases.put(e.getKey(), e.getValue().asLong() / 1000.0));
+        String online = json.path("attributes").path("restore.indexesOnline").asText("");
+        if (!online.isEmpty()) {
+            stepPhases.put(Report.OVERLAPPED + "indexes online after creation", Duration.parse(online).toMillis() / 1000.0);
+        }
         if (!stepPhases.isEmpty()) {
             phases.put(id, stepPhases);
         }
