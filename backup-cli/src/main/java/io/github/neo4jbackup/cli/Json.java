@@ -160,6 +160,8 @@ final class Json {
             o.put("countsMatch", r.countsMatch());
         }
         o.set("counts", counts(r.sinkResult().counts()));
+        ObjectNode phases = o.putObject("phasesMillis");
+        r.phases().forEach((name, d) -> phases.put(name, millis(d)));
         ObjectNode attributes = o.putObject("attributes");
         for (Map.Entry<String, String> e : r.sinkResult().attributes().entrySet()) {
             attributes.put(e.getKey(), e.getValue());

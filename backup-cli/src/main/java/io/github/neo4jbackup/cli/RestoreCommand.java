@@ -101,6 +101,10 @@ final class RestoreCommand extends AbstractCommand {
     @Mixin
     MergeRestoreOptions merge;
 
+    @Option(names = "--writers", paramLabel = "N", description = "Concurrent write sessions of the driver-format "
+            + "restore, for node and for relationship batches (1 to 16; default 2).")
+    Integer writers;
+
     /** Where the safety backup goes. */
     static final class Safety {
         @Option(names = "--safety-backup-to", paramLabel = "TARGET",
@@ -175,7 +179,13 @@ final class RestoreCommand extends AbstractCommand {
             RestoreSink sink;
             try {
                 sink = switch (e) {
-                    case driver -> DriverRestoreSink.builder(driver).database(db).wipe(wipe).build();
+                    case driver -> {
+                        DriverRestoreSink.Builder b = DriverRestoreSink.builder(driver).database(db).wipe(wipe);
+                        if (writers != null) {
+                            b.writers(writers).relationshipWriters(writers); // out of range: a usage error below
+                        }
+                        yield b.build();
+                    }
                     case apoc -> CypherScriptSink.builder(driver).database(db).wipe(wipe).build();
                     case admin -> {
                         AdminLoadSink.Builder b = AdminLoadSink.builder(neo4jAdmin, db).overwriteDestination(wipe);

@@ -162,6 +162,11 @@ class CliCommandsTest {
         assertThat(r.get("id").asText()).isEqualTo(id);
         assertThat(r.get("countsMatch").asBoolean()).isTrue();
         assertThat(r.get("safetyBackupId").asText()).isNotEmpty();
+        // where the time went, in the order the phases ran
+        assertThat(r.get("phasesMillis").fieldNames()).toIterable().containsSubsequence("verify", "safetyBackup",
+                "prepare", "nodes", "relationships", "indexes", "verification");
+        assertThat(r.get("attributes").get("restore.phases").asText()).startsWith("prepare,")
+                .endsWith("nodes,relationships,indexes,verification");
         assertThat(nodes(server)).isEqualTo(before);
 
         // the safety backup is a second backup in the repository, kept apart: it says whose restore it

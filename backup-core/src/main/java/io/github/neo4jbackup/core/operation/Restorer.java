@@ -20,6 +20,8 @@ import org.slf4j.LoggerFactory;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -105,10 +107,16 @@ public final class Restorer {
                     + ") cannot restore; use the sink of that engine");
         }
         long start = System.nanoTime();
+        Map<String, Duration> phases = new LinkedHashMap<>();
         if (options.verifyFirst()) {
             verifyFirst(manifest);
+            phases.put("verify", Duration.ofNanos(System.nanoTime() - start));
         }
+        long safetyStart = System.nanoTime();
         String safetyId = options.safetyBackup() == null ? null : safetyBackup(manifest, options);
+        if (safetyId != null) {
+            phases.put("safetyBackup", Duration.ofNanos(System.nanoTime() - safetyStart));
+        }
         RestoreSink.SinkResult sinkResult;
         long rawBytes;
         try (DecodedBackup decoded = reader.open(manifest)) {
@@ -128,8 +136,11 @@ public final class Restorer {
         }
         Boolean countsMatch = compareCounts(manifest, sinkResult);
         Duration took = Duration.ofNanos(System.nanoTime() - start);
-        LOG.info("Backup {} restored: {} bytes in {}", manifest.id(), rawBytes, took);
-        return new RestoreResult(manifest, rawBytes, took, sinkResult, countsMatch, safetyId);
+        phases.putAll(RestoreResult.sinkPhases(sinkResult));
+        LOG.info("Backup {} restored: {} bytes in {}{}", manifest.id(), rawBytes, took, phases.isEmpty() ? ""
+                : " (" + String.join(", ", phases.entrySet().stream().map(e -> e.getKey() + " "
+                + e.getValue().toMillis() + " ms").toList()) + ")");
+        return new RestoreResult(manifest, rawBytes, took, sinkResult, countsMatch, safetyId, phases);
     }
 
     private void verifyFirst(Manifest manifest) {

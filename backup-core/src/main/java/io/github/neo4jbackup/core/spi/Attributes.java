@@ -33,6 +33,15 @@ public final class Attributes {
      */
     public static final String COUNTS_UNAVAILABLE = "counts.unavailable";
 
+    /**
+     * Prefix of a restore sink's per-phase durations in its result attributes, for example
+     * {@code restore.phase.nodes} = {@code PT3.25S} (ISO-8601, as {@link java.time.Duration#toString()}).
+     */
+    public static final String RESTORE_PHASE_PREFIX = "restore.phase.";
+
+    /** The names of the phases a restore sink timed, comma-separated, in the order they ran. */
+    public static final String RESTORE_PHASES = "restore.phases";
+
     private Attributes() {
     }
 }

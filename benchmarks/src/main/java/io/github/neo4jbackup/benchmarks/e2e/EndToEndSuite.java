@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -50,6 +51,8 @@ public final class EndToEndSuite {
     private final Settings settings;
     private final Map<String, Double> replayRates = new HashMap<>();
     private final Map<String, String> replayRateSource = new HashMap<>();
+    /** Per size: step id to the phases its {@code --json} result reported (seconds, in order). */
+    private Map<String, Map<String, Double>> phases = new LinkedHashMap<>();
     private Neo4jServerProcess server;
     private Driver driver;
     private S3Server s3;
@@ -158,6 +161,7 @@ public final class EndToEndSuite {
                 expected.relationships(), indexes, generate));
         Expected exp = new Expected(expected, indexes);
         List<Step> steps = new ArrayList<>();
+        phases = new LinkedHashMap<>();
 
         // online backups: the command line (driver and APOC engines, local and S3), then the APOC baseline
         steps.add(backup("backup.driver.local", "driver engine, zstd → local", "driver", local(dir, "driver"), logs));
@@ -174,28 +178,43 @@ public final class EndToEndSuite {
         steps.add(backup("backup.admin.s3", "admin engine (dump) → S3", "admin", s3Uri(label, "admin"), logs));
         Path dumpDir = dir.resolve("dump");
         Files.createDirectories(dumpDir);
-        ChildProcess.Outcome dump = admin("baseline.admin-dump", logs, "database", "dump", DB, "--to-path=" + dumpDir);
-        Path dumpFile = dumpDir.resolve(DB + ".dump");
-        steps.add(new Step("baseline.admin-dump", "neo4j-admin database dump → file", true, status(dump), dump.seconds(),
-                -1, null, null, -1, Files.exists(dumpFile) ? Files.size(dumpFile) : -1,
-                dump.ok() ? "server stopped (as Community Edition requires); stop/start not timed" : dump.failure()));
+        if (settings.selected("baseline.admin-dump")) {
+            ChildProcess.Outcome dump = admin("baseline.admin-dump", logs, "database", "dump", DB, "--to-path=" + dumpDir);
+            Path dumpFile = dumpDir.resolve(DB + ".dump");
+            steps.add(new Step("baseline.admin-dump", "neo4j-admin database dump → file", true, status(dump),
+                    dump.seconds(), -1, null, null, -1, Files.exists(dumpFile) ? Files.size(dumpFile) : -1,
+                    dump.ok() ? "server stopped (as Community Edition requires); stop/start not timed" : dump.failure()));
+        } else {
+            steps.add(notSelected("baseline.admin-dump", "neo4j-admin database dump → file", true));
+        }
 
-        ChildProcess.Outcome load = admin("baseline.admin-load", logs, "database", "load", DB, "--from-path=" + dumpDir,
-                "--overwrite-destination=true");
-        steps.add(afterOfflineRestore("baseline.admin-load", "neo4j-admin database load ← file", true, load, null, exp));
+        if (settings.selected("baseline.admin-load")) {
+            ChildProcess.Outcome load = admin("baseline.admin-load", logs, "database", "load", DB,
+                    "--from-path=" + dumpDir, "--overwrite-destination=true");
+            steps.add(afterOfflineRestore("baseline.admin-load", "neo4j-admin database load ← file", true, load, null,
+                    exp));
+        } else {
+            steps.add(notSelected("baseline.admin-load", "neo4j-admin database load ← file", true));
+        }
 
         server.stop();
-        ChildProcess.Outcome adminRestore = cli("restore.admin.local", logs, settings.heap(), List.of("restore", "--from",
-                local(dir, "admin"), "--latest", "--neo4j-home", server.home().toString(), "--no-safety-backup", "--wipe",
-                "--yes", "--json"));
-        steps.add(afterOfflineRestore("restore.admin.local", "admin engine restore (load) ← local", false, adminRestore,
-                settings.heap(), exp));
+        if (settings.selected("restore.admin.local")) {
+            ChildProcess.Outcome adminRestore = cli("restore.admin.local", logs, settings.heap(), List.of("restore",
+                    "--from", local(dir, "admin"), "--latest", "--neo4j-home", server.home().toString(),
+                    "--no-safety-backup", "--wipe", "--yes", "--json"));
+            steps.add(afterOfflineRestore("restore.admin.local", "admin engine restore (load) ← local", false,
+                    adminRestore, settings.heap(), exp));
+        } else {
+            steps.add(notSelected("restore.admin.local", "admin engine restore (load) ← local", false));
+            server.start();
+            connect();
+        }
 
         // online restores into an emptied database. The server has just been restarted: the restore from S3 goes
         // first, so the one from the local repository (the one the ratios use) runs on a warm server, as the replays
         // after it do. Above OFFLINE_RESET every restore starts on a freshly started server anyway.
         Step fromS3;
-        if (entities <= settings.s3RestoreUpTo()) {
+        if (entities <= settings.s3RestoreUpTo() && settings.selected("restore.driver.s3")) {
             reset(entities);
             fromS3 = restore("restore.driver.s3", "fast restore (driver format) ← S3", s3Uri(label, "driver"), exp, logs,
                     false);
@@ -222,7 +241,8 @@ public final class EndToEndSuite {
             Files.deleteIfExists(apocFile);
         }
         return new SizeResult(label, expected.nodes(), expected.relationships(), graph.embeddings(), storeBytes,
-                generate, loadBefore + " at the start, " + Report.loadAverage() + " at the end", List.copyOf(steps));
+                generate, loadBefore + " at the start, " + Report.loadAverage() + " at the end", List.copyOf(steps),
+                Map.copyOf(phases));
     }
 
     /** What a restore must bring back. */
@@ -242,7 +262,14 @@ public final class EndToEndSuite {
         return "s3://" + BUCKET + "/" + label + "/" + engine;
     }
 
+    private Step notSelected(String id, String title, boolean baseline) {
+        return new Step(id, title, baseline, Step.Status.SKIPPED, 0, -1, null, null, -1, -1, Step.NOT_SELECTED);
+    }
+
     private Step backup(String id, String title, String engine, String to, Path logs) throws Exception {
+        if (!settings.selected(id)) {
+            return notSelected(id, title, false);
+        }
         List<String> args = new ArrayList<>(List.of("backup", "--engine", engine, "--to", to, "--compress", "zstd", "--json"));
         if (engine.equals("admin")) {
             args.addAll(List.of("--neo4j-home", server.home().toString(), "--already-offline"));
@@ -261,6 +288,9 @@ public final class EndToEndSuite {
 
     private Step apocRawExport(Path file, Path logs) throws Exception {
         String id = "baseline.apoc-export";
+        if (!settings.selected(id)) {
+            return notSelected(id, "APOC stream export → file (no compression, no upload)", true);
+        }
         List<String> cmd = ChildProcess.javaCommand(logs, id, settings.baselineHeap());
         cmd.addAll(List.of("-cp", settings.classpath(), ApocRawExport.class.getName(), server.boltUri(), DB, file.toString()));
         ChildProcess.Outcome o = ChildProcess.run(logs, id, cmd, Map.of(), STEP_LIMIT);
@@ -273,6 +303,9 @@ public final class EndToEndSuite {
     // ---------------------------------------------------------------- restores
 
     private Step restore(String id, String title, String from, Expected exp, Path logs, boolean replay) throws Exception {
+        if (!settings.selected(id)) {
+            return notSelected(id, title, false);
+        }
         Step skip = replay ? skipByBudget(id, title, false, exp.entities()) : null;
         if (skip != null) {
             return skip;
@@ -289,6 +322,15 @@ public final class EndToEndSuite {
             return new Step(id, title, false, status(o), o.seconds(), -1, settings.heap(), o.heap(), -1, -1, failure(o, json));
         }
         String check = check(exp, 0);
+        Map<String, Double> stepPhases = new LinkedHashMap<>();
+        json.path("phasesMillis").fields().forEachRemaining(e -> stepPhases.put(e.getKey(), e.getValue().asLong() / 1000.0));
+        String online = json.path("attributes").path("restore.indexesOnline").asText("");
+        if (!online.isEmpty()) {
+            stepPhases.put(Report.OVERLAPPED + "indexes online after creation", Duration.parse(online).toMillis() / 1000.0);
+        }
+        if (!stepPhases.isEmpty()) {
+            phases.put(id, stepPhases);
+        }
         if (replay) {
             rememberRate(id, exp.entities() / o.seconds(), exp.entities());
         }
@@ -300,6 +342,9 @@ public final class EndToEndSuite {
     private Step cypherShell(Path apocFile, Expected exp, Path logs) throws Exception {
         String id = "baseline.cypher-shell";
         String title = "cypher-shell replay of the APOC script";
+        if (!settings.selected(id)) {
+            return notSelected(id, title, true);
+        }
         Step skip = skipByBudget(id, title, true, exp.entities());
         if (skip != null) {
             return skip;

@@ -9,12 +9,16 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 
 /**
  * Writes the suite's results as Markdown: the machine and settings, a summary of the ratios per
  * size, whether the targets were met, and per size a backup table, a restore table and the ratios.
  */
 final class Report {
+
+    /** Prefix of a phase that ran at the same time as others (not part of the sum). */
+    static final String OVERLAPPED = "~";
 
     private Report() {
     }
@@ -134,6 +138,79 @@ final class Report {
                     .append(heapVerdict(r)).append(" |\n");
         }
         md.append('\n');
+        restoreTargets(md, results);
+    }
+
+    /** The restore targets: ours against a baseline of the same run, as "ours ÷ baseline" time ratios. */
+    private static void restoreTargets(StringBuilder md, List<SizeResult> results) {
+        md.append("Restore and admin-engine targets, as time ratios of the same run (ours ÷ baseline; lower is better; "
+                + "a target applies only to the sizes it names, other sizes show the figure for reference):\n\n");
+        md.append("| size | fast restore ÷ neo4j-admin load ≤ 4× (100k, 1m; moonshot ≤ 3×) "
+                + "| fast restore vs cypher-shell replay ≥ 20× faster (small graph: 10k) "
+                + "| library APOC replay ÷ cypher-shell replay ≤ 1× "
+                + "| admin backup ÷ neo4j-admin dump ≤ 1.2× | admin restore ÷ neo4j-admin load ≤ 1.2× |\n");
+        md.append("|---|---|---|---|---|---|\n");
+        for (SizeResult r : results) {
+            boolean large = r.entities() >= 100_000;
+            boolean small = r.entities() < 100_000;
+            md.append("| ").append(r.label()).append(" | ")
+                    .append(atMost(r, "restore.driver.local", "baseline.admin-load", 4.0, large)).append(" | ")
+                    .append(small ? verdict(r.step("restore.driver.local"), r.step("baseline.cypher-shell"), 20.0)
+                            : "reference: " + ratio(r, "restore.driver.local", "baseline.cypher-shell")).append(" | ")
+                    .append(atMost(r, "restore.apoc.local", "baseline.cypher-shell", 1.0, true)).append(" | ")
+                    .append(atMost(r, "backup.admin.local", "baseline.admin-dump", 1.2, true)).append(" | ")
+                    .append(atMost(r, "restore.admin.local", "baseline.admin-load", 1.2, true)).append(" |\n");
+        }
+        md.append('\n');
+    }
+
+    /** "met: 3.2×" when ours took at most {@code limit} times the baseline; "reference: ..." when not applicable. */
+    static String atMost(SizeResult r, String ours, String base, double limit, boolean applies) {
+        Step a = r.step(ours);
+        Step b = r.step(base);
+        if (a == null || b == null || !a.ok() || a.seconds() <= 0) {
+            return "not measured";
+        }
+        boolean estimated = b.status() == Step.Status.SKIPPED || b.status() == Step.Status.TIMED_OUT;
+        if ((!b.ok() && !estimated) || b.seconds() <= 0) {
+            return "not measured (baseline " + b.status().name().toLowerCase(Locale.ROOT) + ")";
+        }
+        double x = a.seconds() / b.seconds();
+        String figure = String.format(Locale.ROOT, "%.2f×", x) + (estimated ? " (baseline estimated)" : "");
+        if (!applies) {
+            return "reference: " + figure;
+        }
+        return (x <= limit ? "**met**: " : "**not met**: ") + figure;
+    }
+
+    /** Per size, the phases the fast restore reported, with each phase's share of the restore's own time. */
+    private static void phases(StringBuilder md, SizeResult r) {
+        for (String id : List.of("restore.driver.local", "restore.driver.s3")) {
+            Map<String, Double> p = r.phases().get(id);
+            Step st = r.step(id);
+            if (p == null || p.isEmpty() || st == null) {
+                continue;
+            }
+            double total = st.pipelineSeconds() > 0 ? st.pipelineSeconds() : p.values().stream().mapToDouble(d -> d).sum();
+            md.append("\n### Phases: ").append(st.title()).append("\n\n");
+            md.append("Where the restore's own time (").append(seconds(total)).append(", *in pipeline*) went, as its "
+                    + "`--json` result reports it (`phasesMillis`).\n\n");
+            md.append("| phase | time | share |\n|---|---:|---:|\n");
+            double sum = 0;
+            for (Map.Entry<String, Double> e : p.entrySet()) {
+                if (e.getKey().startsWith(OVERLAPPED)) {
+                    md.append("| *").append(e.getKey().substring(OVERLAPPED.length())).append(" (overlaps verification)* | ")
+                            .append(seconds(e.getValue())).append(" | — |\n");
+                    continue;
+                }
+                sum += e.getValue();
+                md.append("| ").append(e.getKey()).append(" | ").append(seconds(e.getValue())).append(" | ")
+                        .append(String.format(Locale.ROOT, "%.0f%%", 100 * e.getValue() / total)).append(" |\n");
+            }
+            md.append("| other (connecting, reading the manifest) | ").append(seconds(Math.max(0, total - sum)))
+                    .append(" | ").append(String.format(Locale.ROOT, "%.0f%%", 100 * Math.max(0, total - sum) / total))
+                    .append(" |\n");
+        }
     }
 
     private static String verdict(Step ours, Step base, double factor) {
@@ -150,7 +227,7 @@ final class Report {
     }
 
     private static String heapVerdict(SizeResult r) {
-        List<Step> ours = r.steps().stream().filter(st -> !st.baseline()).toList();
+        List<Step> ours = r.steps().stream().filter(st -> !st.baseline() && !Step.NOT_SELECTED.equals(st.note())).toList();
         long ok = ours.stream().filter(Step::ok).count();
         long oom = ours.stream().filter(st -> st.status() == Step.Status.OUT_OF_MEMORY).count();
         long skipped = ours.stream().filter(st -> st.status() == Step.Status.SKIPPED
@@ -186,6 +263,7 @@ final class Report {
                 row(md, r, st, false);
             }
         }
+        phases(md, r);
         md.append("\n### Ratios\n\n| ours | baseline | ratio |\n|---|---|---|\n");
         pair(md, r, "backup.driver.local", "baseline.apoc-export");
         pair(md, r, "backup.driver.s3", "baseline.apoc-export");

@@ -26,10 +26,26 @@ import java.util.Locale;
  * @param command      the command line that ran the suite, for the results file
  * @param s3RestoreUpTo the largest graph (entities) also restored from S3; larger ones are restored from the
  *                     local repository only
+ * @param steps        the step ids (or id prefixes) to run; empty runs every step. Steps depend on each other
+ *                     (a restore on its backup): select them together
  */
 public record Settings(List<String> sizes, Path programs, Path cliJar, String classpath, Path work, Path results,
                        String heap, String baselineHeap, Duration budget, int dimensions, double embedded,
-                       String neo4jHeap, String pageCache, String command, long s3RestoreUpTo) {
+                       String neo4jHeap, String pageCache, String command, long s3RestoreUpTo, List<String> steps) {
+
+    /** The steps a restore comparison needs: {@code -Dsteps=restore} selects them. */
+    static final List<String> RESTORE_STEPS = List.of("backup.driver.local", "baseline.apoc-export",
+            "baseline.admin-dump", "baseline.admin-load", "restore.driver.local", "baseline.cypher-shell");
+
+    /**
+     * Whether a step runs.
+     *
+     * @param id the step's id
+     * @return {@code true} when no steps were chosen or the id starts with one of them
+     */
+    public boolean selected(String id) {
+        return steps.isEmpty() || steps.stream().anyMatch(id::startsWith);
+    }
 
     /**
      * Reads the settings.
@@ -60,7 +76,20 @@ public record Settings(List<String> sizes, Path programs, Path cliJar, String cl
                 System.getProperty("neo4j.heap", "2g"),
                 System.getProperty("neo4j.pagecache", "1g"),
                 System.getProperty("e2e.command", "EndToEndSuite " + sizes),
-                entities(System.getProperty("s3RestoreUpTo", "200k")));
+                entities(System.getProperty("s3RestoreUpTo", "200k")),
+                steps(System.getProperty("steps", "")));
+    }
+
+    private static List<String> steps(String text) {
+        List<String> out = new ArrayList<>();
+        for (String s : text.split(",")) {
+            if (s.strip().equals("restore")) {
+                out.addAll(RESTORE_STEPS);
+            } else if (!s.isBlank()) {
+                out.add(s.strip());
+            }
+        }
+        return List.copyOf(out);
     }
 
     /**

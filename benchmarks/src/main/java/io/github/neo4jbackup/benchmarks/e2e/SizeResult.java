@@ -1,6 +1,7 @@
 package io.github.neo4jbackup.benchmarks.e2e;
 
 import java.util.List;
+import java.util.Map;
 
 /**
  * Everything measured at one graph size.
@@ -13,9 +14,11 @@ import java.util.List;
  * @param generateSeconds time to generate the graph (indexes online included)
  * @param load           the machine's load average (1/5/15 minutes) when this size started and ended
  * @param steps          the measured steps in the order they ran
+ * @param phases         per step id, the phases of a restore as its {@code --json} result reported them (seconds,
+ *                       in the order they ran); steps that report none are absent
  */
 public record SizeResult(String label, long nodes, long relationships, long embeddings, long storeBytes,
-                         double generateSeconds, String load, List<Step> steps) {
+                         double generateSeconds, String load, List<Step> steps, Map<String, Map<String, Double>> phases) {
 
     /** @return nodes plus relationships */
     public long entities() {

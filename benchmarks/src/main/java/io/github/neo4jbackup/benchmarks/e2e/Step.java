@@ -19,6 +19,9 @@ package io.github.neo4jbackup.benchmarks.e2e;
 public record Step(String id, String title, boolean baseline, Status status, double seconds, double pipelineSeconds,
                    String xmx, GcLog.Heap heap, long rawBytes, long storedBytes, String note) {
 
+    /** The note of a step the run did not select ({@code -Dsteps}). */
+    public static final String NOT_SELECTED = "not selected (-Dsteps)";
+
     /** How a step ended. */
     public enum Status {
         /** ran and was checked */

@@ -299,7 +299,8 @@ class DriverBackupRoundTripTest {
         // nodes are all written before the relationships; the last relationship batch is held back
         long created = count("MATCH ()-[r]->() RETURN count(r)");
         assertThat(created).isGreaterThan(0).isLessThan(relationships);
-        assertThat(count("MATCH (n:" + GraphFormat.IMPORT_LABEL + ") RETURN count(n)")).isEqualTo(100);
+        assertThat(count("MATCH (n) RETURN count(n)")).isEqualTo(100);
+        assertThat(count("MATCH (n:" + GraphFormat.IMPORT_LABEL + ") RETURN count(n)")).isZero();
 
         server.clear();
         String text = new String(backup, StandardCharsets.UTF_8);
@@ -309,7 +310,8 @@ class DriverBackupRoundTripTest {
                 .hasMessageContaining("ends without a trailer")
                 .hasMessageContaining("PARTIAL restore");
         assertThat(count("MATCH ()-[r]->() RETURN count(r)")).isLessThan(relationships);
-        assertThat(count("MATCH (n:" + GraphFormat.IMPORT_LABEL + ") RETURN count(n)")).isEqualTo(100);
+        assertThat(count("MATCH (n) RETURN count(n)")).isEqualTo(100);
+        assertThat(count("MATCH (n:" + GraphFormat.IMPORT_LABEL + ") RETURN count(n)")).isZero();
 
         server.clear();
         byte[] notABackup = "{\"hello\":1}\n".getBytes(StandardCharsets.UTF_8);
