@@ -63,10 +63,10 @@ final class MergeRestoreOptions {
             throw CliException.usage("A selective restore of --label/--where selections needs --merge-on KEY: the node "
                     + "property (with a uniqueness constraint) that identifies a node in both the backup and the database");
         }
-        if (command.wipe || command.engine != null || command.admin.any() || command.safety != null
-                || !command.safetyRecipients.isEmpty()) {
+        if (command.wipe || command.engine != null || command.writers != null || command.admin.any()
+                || command.safety != null || !command.safetyRecipients.isEmpty()) {
             throw CliException.usage("A selective restore (--graphiti-group, --label, --where...) merges into the "
-                    + "live database and cannot be combined with --wipe, --engine, the admin options or the safety backup options");
+                    + "live database and cannot be combined with --wipe, --engine, --writers, the admin options or the safety backup options");
         }
         GraphSelection selection = select.selection(RelationshipScope.BOTH_ENDS);
         if (selection.relationships() != RelationshipScope.BOTH_ENDS) {
