@@ -134,7 +134,7 @@ final class BackupCommand extends AbstractCommand {
 
     @Option(names = "--max-shrink", paramLabel = "PCT",
             description = "Mark the backup suspect (exit 3, no retention) when the node or relationship total, a label"
-                    + " or a type shrank by more than PCT percent (50 or 50%) since the previous good backup.")
+                    + " or a type shrank by more than PCT percent (50 or 50%%) since the previous good backup.")
     String maxShrink;
 
     @Mixin

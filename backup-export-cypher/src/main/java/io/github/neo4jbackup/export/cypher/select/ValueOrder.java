@@ -6,6 +6,8 @@ import org.neo4j.driver.types.TypeSystem;
 
 import java.math.BigDecimal;
 import java.time.OffsetTime;
+import java.time.ZoneOffset;
+import java.time.ZonedDateTime;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -26,7 +28,8 @@ import java.util.Objects;
  *       value), lists element by element, everything else by type and value.</li>
  *   <li>{@link #ORDER}: a total order for sorting, like Cypher's {@code ORDER BY}: values of different
  *       types ordered by type (DATETIME, LOCAL DATETIME, DATE, TIME, LOCAL TIME, DURATION, POINT, STRING,
- *       BOOLEAN, number, then lists), within a type by {@link #compare} (NaN after every other number;
+ *       BOOLEAN, number, then lists), within a type by {@link #compare} (datetimes of the same instant by
+ *       offset, a fixed offset before a named zone, as Cypher does; NaN after every other number;
  *       durations, points and byte arrays by their text); lists element by element.</li>
  * </ul>
  * Stateless.
@@ -143,6 +146,23 @@ public final class ValueOrder {
         return a.equals(b);
     }
 
+    /**
+     * Orders two datetimes of the same instant as Cypher's {@code ORDER BY} does: by offset (west
+     * first), then a fixed offset before a named zone, then by zone id.
+     */
+    private static int sameInstant(ZonedDateTime a, ZonedDateTime b) {
+        int c = Integer.compare(a.getOffset().getTotalSeconds(), b.getOffset().getTotalSeconds());
+        if (c != 0) {
+            return c;
+        }
+        boolean aFixed = a.getZone() instanceof ZoneOffset;
+        boolean bFixed = b.getZone() instanceof ZoneOffset;
+        if (aFixed != bFixed) {
+            return aFixed ? -1 : 1;
+        }
+        return a.getZone().getId().compareTo(b.getZone().getId());
+    }
+
     private static long utcNanos(OffsetTime t) {
         return t.toLocalTime().toNanoOfDay() - t.getOffset().getTotalSeconds() * 1_000_000_000L;
     }
@@ -202,6 +222,9 @@ public final class ValueOrder {
             }
         }
         Integer c = compare(a, b);
+        if (c != null && c == 0 && TS.DATE_TIME().equals(a.type())) {
+            return sameInstant(a.asZonedDateTime(), b.asZonedDateTime());
+        }
         if (c != null) {
             return c;
         }
