@@ -314,10 +314,10 @@ public final class AgeEncryption implements Transformer {
      * @return the message
      */
     static String noIdentityMessage(String what) {
-        return what + ". Configure an identity to decrypt: BackupPipeline.Builder.decoder(AgeEncryption.decrypting("
-                + "Path.of(\"key.txt\"))) for an identity file written by 'age-keygen', or AgeEncryption.builder()"
-                + ".identity(..)/identityFromEnv(..)/passphrase(..)/passphraseFromEnv(..).build(); with the CLI, "
-                + "--age-identity FILE or the passphrase environment variable. Nothing was decrypted.";
+        return what + ". Give an identity to decrypt: on the command line --age-identity FILE (written by "
+                + "'age-keygen') or --age-passphrase-env VAR; in Java BackupPipeline.Builder.decoder("
+                + "AgeEncryption.decrypting(Path.of(\"key.txt\"))) or AgeEncryption.builder().identity(..)/"
+                + "identityFromEnv(..)/passphrase(..)/passphraseFromEnv(..).build(). Nothing was decrypted.";
     }
 
     /**

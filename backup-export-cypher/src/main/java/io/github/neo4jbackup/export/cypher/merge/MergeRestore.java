@@ -272,7 +272,7 @@ public final class MergeRestore {
         }
         if (!problems.isEmpty()) {
             MergeResult result = done(MergeResult.Outcome.REFUSED, what, found, suggestions, problems, started);
-            LOG.warn("{}: {}", result.summary(), String.join(" ", problems));
+            LOG.info("{}: {}", result.summary(), String.join(" ", problems)); // the caller reports the refusal
             return result;
         }
         boolean nothingToWrite = found.nodesCreated == 0 && found.relationshipsCreated == 0
@@ -319,7 +319,7 @@ public final class MergeRestore {
         }
         if (!coverage.uncovered().isEmpty()) {
             problems.add("The merge key '" + mergeKey + "' has no uniqueness constraint or index in database '"
-                    + database + "' for the selected nodes labelled " + coverage.uncovered() + ", so they cannot be "
+                    + database + "' for the selected nodes labelled " + labelSets(coverage.uncovered()) + ", so they cannot be "
                     + "matched safely. Create the constraint first: " + String.join("; ", coverage.suggestions()) + ".");
         }
         if (t.nodesWithoutKey > 0) {
@@ -338,10 +338,16 @@ public final class MergeRestore {
         if (t.conflicts > 0 && onConflict == OnConflict.REFUSE) {
             problems.add(t.conflicts + " selected nodes exist in database '" + database + "' with other labels or "
                     + "properties than in the backup (conflicts), e.g. " + t.conflictList + ". Nothing was written; "
-                    + "choose what to do with them: keep the database's nodes (onConflict KEEP) or overwrite them "
-                    + "with the backup's (onConflict OVERWRITE).");
+                    + "choose what to do with them: keep the database's nodes (--on-conflict keep; OnConflict.KEEP) "
+                    + "or overwrite them with the backup's (--on-conflict overwrite; OnConflict.OVERWRITE).");
         }
         return problems;
+    }
+
+    /** Label sets as Cypher writes them, e.g. {@code :Entity, :Community:Summary}. */
+    private static String labelSets(java.util.Collection<List<String>> sets) {
+        return sets.stream().map(l -> l.isEmpty() ? "(no label)" : ":" + String.join(":", l))
+                .collect(java.util.stream.Collectors.joining(", "));
     }
 
     private List<String> suggestionsOrAll(KeyCoverage coverage) {
@@ -358,7 +364,7 @@ public final class MergeRestore {
         if (coverage.indexOnly().isEmpty()) {
             return List.of();
         }
-        return List.of("The merge key '" + mergeKey + "' of the selected nodes labelled " + coverage.indexOnly()
+        return List.of("The merge key '" + mergeKey + "' of the selected nodes labelled " + labelSets(coverage.indexOnly())
                 + " is covered by an index but not by a uniqueness constraint: nothing stops another writer from "
                 + "creating a duplicate. Graphiti graphs should have: " + String.join("; ", coverage.suggestions()));
     }

@@ -186,7 +186,7 @@ class MergeRestoreTest {
         assertThat(refused.outcome()).isEqualTo(MergeResult.Outcome.REFUSED);
         assertThat(refused.constraintSuggestions()).containsExactly(
                 "CREATE CONSTRAINT community_uuid IF NOT EXISTS FOR (n:Community) REQUIRE n.uuid IS UNIQUE");
-        assertThat(refused.problems()).singleElement().asString().contains("[[Community]]",
+        assertThat(refused.problems()).singleElement().asString().contains("labelled :Community,",
                 "CREATE CONSTRAINT community_uuid");
         assertThat(content()).isEqualTo(deleted);
 
