@@ -318,9 +318,9 @@ final class BackupCommand extends AbstractCommand {
             throw CliException.usage("--pre-command and --post-command apply to the online engines (driver, apoc); "
                     + "--engine admin stops the database with --stop-command/--start-command");
         }
-        if (engine.usesDriver() && (admin.any() || alreadyOffline)) {
-            throw CliException.usage("--neo4j-home, --admin-command, --stop-command, --start-command and "
-                    + "--already-offline apply to --engine admin only");
+        if (engine.usesDriver() && (admin.any() || alreadyOffline || describeDatabase)) {
+            throw CliException.usage("--neo4j-home, --admin-command, --stop-command, --start-command, "
+                    + "--already-offline and --describe-database apply to --engine admin only");
         }
         if (!engine.usesDriver() && uri != null && alreadyOffline) {
             throw CliException.usage("--uri with --engine admin reads counts and fingerprints from the running server"

@@ -56,6 +56,7 @@ final class ServiceEnvironment implements CommandLine.IDefaultValueProvider {
         m.put("--start-command", "BACKUP_START_COMMAND");
         m.put("--hook-timeout", "BACKUP_HOOK_TIMEOUT");
         m.put("--already-offline", "BACKUP_ALREADY_OFFLINE");
+        m.put("--describe-database", "BACKUP_DESCRIBE_DATABASE");
         m.put("--age-recipient", "BACKUP_AGE_RECIPIENT");
         m.put("--age-passphrase-env", "BACKUP_AGE_PASSPHRASE_ENV");
         m.put("--notify-on", "NOTIFY_ON");
