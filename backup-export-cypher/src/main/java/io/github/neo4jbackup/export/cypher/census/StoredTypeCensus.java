@@ -373,6 +373,31 @@ public final class StoredTypeCensus {
     }
 
     /**
+     * The stored types of one entity: the census's, plus the float32 arrays proven per value under
+     * keys that hold both float32 and float64 arrays ({@code evidence}: the keys whose value the
+     * reading query found stored as {@code FloatArray}), as the exporter decides them.
+     *
+     * @param storedTypes the census's stored types of the entity's label set or type
+     * @param evidence    the list of keys stored as 32-bit float arrays in this entity (may be null/empty)
+     * @param properties  the entity's properties
+     * @return the stored types to use for this entity
+     */
+    public static Map<String, String> withEvidence(Map<String, String> storedTypes, Value evidence,
+                                                   Map<String, Value> properties) {
+        if (evidence.isNull() || evidence.size() == 0) {
+            return storedTypes;
+        }
+        Map<String, String> out = new TreeMap<>(storedTypes);
+        for (Value k : evidence.values()) {
+            Value v = properties.get(k.asString());
+            if (v != null && float32Exact(v)) {
+                out.put(k.asString(), FLOAT_ARRAY);
+            }
+        }
+        return out;
+    }
+
+    /**
      * Whether every element of a list of floats is exactly a 32-bit float (NaN counts as one).
      *
      * @param list a list of floats

@@ -334,7 +334,7 @@ public final class DriverExportSource implements BackupSource {
                 Map<String, Value> properties = r.get(2).asMap(identity);
                 UnreadableValues.checkNode(properties, labels);
                 Map<String, String> storedTypes = census.nodeStoredTypes(labels, properties);
-                writer.node(key, labels, properties, withEvidence(storedTypes, r.get(3), properties));
+                writer.node(key, labels, properties, StoredTypeCensus.withEvidence(storedTypes, r.get(3), properties));
                 fingerprint.node(key, labels, properties, storedTypes);
                 float32Count[0] += float32(storedTypes);
                 progress.record();
@@ -363,7 +363,7 @@ public final class DriverExportSource implements BackupSource {
                 UnreadableValues.checkRelationship(properties, type);
                 Map<String, String> storedTypes = census.relationshipStoredTypes(type, properties);
                 writer.relationship(start, end, type, properties, mixedRelationshipKeys.isEmpty() ? storedTypes
-                        : withEvidence(storedTypes, r.get(4), properties));
+                        : StoredTypeCensus.withEvidence(storedTypes, r.get(4), properties));
                 fingerprint.relationship(start, end, type, properties, storedTypes);
                 float32Count[0] += float32(storedTypes);
                 progress.record();
@@ -428,26 +428,6 @@ public final class DriverExportSource implements BackupSource {
         }
         return new SourceDescription(GraphFormat.ENGINE, GraphFormat.NAME + "/" + GraphFormat.VERSION,
                 server.version(), server.edition(), database, exported, attributes);
-    }
-
-    /**
-     * The stored types to write: the census's, plus the float32 arrays proven per value under keys
-     * that hold both float32 and float64 arrays. (The fingerprint keeps the census's decision, which
-     * a fingerprint of the restored database makes the same way.)
-     */
-    private static Map<String, String> withEvidence(Map<String, String> storedTypes, Value evidence,
-                                                    Map<String, Value> properties) {
-        if (evidence.isNull() || evidence.size() == 0) {
-            return storedTypes;
-        }
-        Map<String, String> out = new TreeMap<>(storedTypes);
-        for (Value k : evidence.values()) {
-            Value v = properties.get(k.asString());
-            if (v != null && StoredTypeCensus.float32Exact(v)) {
-                out.put(k.asString(), StoredTypeCensus.FLOAT_ARRAY);
-            }
-        }
-        return out;
     }
 
     private static long float32(Map<String, String> storedTypes) {

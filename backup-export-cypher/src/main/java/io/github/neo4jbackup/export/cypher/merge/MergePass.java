@@ -319,7 +319,7 @@ final class MergePass {
                 Map<String, Value> properties = r.get(3).asMap(v -> v);
                 Map<String, String> storedTypes = census.nodeStoredTypes(labels, properties);
                 if (evidence) {
-                    storedTypes = withEvidence(storedTypes, r.get(4), properties);
+                    storedTypes = StoredTypeCensus.withEvidence(storedTypes, r.get(4), properties);
                 }
                 String id = r.get(1).asString();
                 found.computeIfAbsent(r.get(0), k -> new LinkedHashMap<>())
@@ -447,7 +447,7 @@ final class MergePass {
                 Map<String, Value> properties = rec.get(1).asMap(v -> v);
                 Map<String, String> storedTypes = census.relationshipStoredTypes(type, properties);
                 if (evidence) {
-                    storedTypes = withEvidence(storedTypes, rec.get(2), properties);
+                    storedTypes = StoredTypeCensus.withEvidence(storedTypes, rec.get(2), properties);
                 }
                 existing.computeIfAbsent(rec.get(0).asInt(), i -> new ArrayList<>())
                         .add(EntityFingerprint.relationship(type, properties, storedTypes));
@@ -522,22 +522,6 @@ final class MergePass {
             }
         }
         return true;
-    }
-
-    /** The census's stored types plus the float32 arrays proven per value (as the exporter decides them). */
-    private static Map<String, String> withEvidence(Map<String, String> storedTypes, Value evidence,
-                                                    Map<String, Value> properties) {
-        if (evidence.isNull() || evidence.size() == 0) {
-            return storedTypes;
-        }
-        Map<String, String> out = new TreeMap<>(storedTypes);
-        for (Value k : evidence.values()) {
-            Value v = properties.get(k.asString());
-            if (v != null && StoredTypeCensus.float32Exact(v)) {
-                out.put(k.asString(), StoredTypeCensus.FLOAT_ARRAY);
-            }
-        }
-        return out;
     }
 
     static List<String> sorted(List<String> labels) {
