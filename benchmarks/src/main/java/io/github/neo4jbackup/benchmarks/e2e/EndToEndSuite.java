@@ -149,7 +149,8 @@ public final class EndToEndSuite {
         Files.createDirectories(logs);
         log("=== size " + label + " (about " + target + " entities) ===");
         String loadBefore = Report.loadAverage();
-        GraphitiGraph graph = new GraphitiGraph(target, settings.dimensions(), settings.embedded());
+        GraphitiGraph graph = new GraphitiGraph(target, settings.dimensions(),
+                Settings.plain(label) ? 0 : settings.embedded());
         long t = System.nanoTime();
         dirty = true;
         graph.create(driver);

@@ -46,7 +46,8 @@ final class GraphitiGraph {
     /**
      * @param target             the intended number of nodes plus relationships
      * @param dimensions         embedding dimensions
-     * @param embeddedFraction   the fraction of entities and facts with an embedding (0..1)
+     * @param embeddedFraction   the fraction of entities and facts with an embedding (0..1); with 0 the graph is
+     *                           plain: no embeddings at all, communities included (the vector indexes stay, empty)
      */
     GraphitiGraph(long target, int dimensions, double embeddedFraction) {
         this.episodes = (int) Math.max(2, Math.round(target * 0.1));
@@ -63,7 +64,19 @@ final class GraphitiGraph {
 
     /** @return how many embeddings (nodes and relationships) the graph holds */
     long embeddings() {
+        if (plain()) {
+            return 0;
+        }
         return 2L * ((entities + embeddingEvery - 1) / embeddingEvery) + communities;
+    }
+
+    /** @return whether the graph has no embeddings at all */
+    boolean plain() {
+        return embeddingEvery == Integer.MAX_VALUE;
+    }
+
+    private boolean embedded(int i) {
+        return !plain() && i % embeddingEvery == 0;
     }
 
     void create(Driver driver) {
@@ -127,7 +140,7 @@ final class GraphitiGraph {
             p.put("summary", words(18));
             p.put("labels", List.of("Entity", i % 3 == 0 ? "Person" : "Topic"));
             p.put("created_at", time(i * 5L));
-            if (i % embeddingEvery == 0) {
+            if (embedded(i)) {
                 p.put("name_embedding", embedding());
             }
             b.add(p);
@@ -140,7 +153,9 @@ final class GraphitiGraph {
             p.put("group_id", group(i));
             p.put("name", "Community " + i);
             p.put("summary", words(25));
-            p.put("name_embedding", embedding());
+            if (!plain()) {
+                p.put("name_embedding", embedding());
+            }
             p.put("created_at", time(i));
             b.add(p);
         }
@@ -173,7 +188,7 @@ final class GraphitiGraph {
             }
             p.put("created_at", time(i * 5L + 1));
             p.put("episodes", List.of("ep-" + (i % episodes), "ep-" + ((i + 3) % episodes)));
-            if (i % embeddingEvery == 0) {
+            if (embedded(i)) {
                 p.put("fact_embedding", embedding());
             }
             b.add(Map.of("a", "en-" + i, "b", "en-" + other, "p", p));

@@ -88,7 +88,7 @@ final class Report {
                 .append(s.baselineHeap()).append("`; replay budget ").append(minutes(s.budget().toSeconds()))
                 .append("; embeddings: ").append(s.dimensions()).append("-d on ")
                 .append(String.format(Locale.ROOT, "%.0f%%", s.embedded() * 100))
-                .append(" of the entities and facts, and on every community.\n\n");
+                .append(" of the entities and facts, and on every community (none in a `-plain` size).\n\n");
 
         if (!pending.isEmpty()) {
             md.append("**Incomplete run:** when this file was written, size ").append(String.join(", ", pending))
@@ -146,7 +146,7 @@ final class Report {
         md.append("Restore and admin-engine targets, as time ratios of the same run (ours ÷ baseline; lower is better; "
                 + "a target applies only to the sizes it names, other sizes show the figure for reference):\n\n");
         md.append("| size | fast restore ÷ neo4j-admin load ≤ 4× (100k, 1m; moonshot ≤ 3×) "
-                + "| fast restore vs cypher-shell replay ≥ 20× faster (small graph: 10k) "
+                + "| fast restore vs cypher-shell replay ≥ 20× faster (small graphs: below 100k) "
                 + "| library APOC replay ÷ cypher-shell replay ≤ 1× "
                 + "| admin backup ÷ neo4j-admin dump ≤ 1.2× | admin restore ÷ neo4j-admin load ≤ 1.2× |\n");
         md.append("|---|---|---|---|---|---|\n");

@@ -10,7 +10,8 @@ import java.util.Locale;
  * The suite's settings, from system properties (the Maven profile passes them on) and an optional
  * first program argument naming the sizes.
  *
- * @param sizes        the sizes to run, in order ({@code smoke}, {@code 10k}, {@code 100k}, {@code 1m}, or a number)
+ * @param sizes        the sizes to run, in order ({@code smoke}, {@code 10k}, {@code 100k}, {@code 1m}, or a number;
+ *                     a {@code -plain} suffix, e.g. {@code 7k-plain}, makes a graph without embeddings)
  * @param programs     the folder holding {@code lib/} (Neo4j), {@code plugins/} (APOC) and {@code cypher-shell/}
  * @param cliJar       the command line's runnable jar
  * @param classpath    the class path for the suite's own child JVMs (the APOC baseline)
@@ -33,6 +34,8 @@ public record Settings(List<String> sizes, Path programs, Path cliJar, String cl
                        String heap, String baselineHeap, Duration budget, int dimensions, double embedded,
                        String neo4jHeap, String pageCache, String command, long s3RestoreUpTo, List<String> steps) {
 
+    private static final String PLAIN = "-plain";
+
     /** The steps a restore comparison needs: {@code -Dsteps=restore} selects them. */
     static final List<String> RESTORE_STEPS = List.of("backup.driver.local", "baseline.apoc-export",
             "baseline.admin-dump", "baseline.admin-load", "restore.driver.local", "baseline.cypher-shell");
@@ -54,7 +57,7 @@ public record Settings(List<String> sizes, Path programs, Path cliJar, String cl
      * @return the settings
      */
     public static Settings fromSystemProperties(String... args) {
-        String sizes = args.length > 0 && !args[0].isBlank() ? args[0] : System.getProperty("sizes", "10k,100k,1m");
+        String sizes = args.length > 0 && !args[0].isBlank() ? args[0] : System.getProperty("sizes", "7k-plain,10k,100k,1m");
         List<String> list = new ArrayList<>();
         for (String s : sizes.split(",")) {
             if (!s.isBlank()) {
@@ -93,13 +96,27 @@ public record Settings(List<String> sizes, Path programs, Path cliJar, String cl
     }
 
     /**
+     * Whether a size names a plain graph: no embeddings at all ({@code 7k-plain}).
+     *
+     * @param size the size
+     * @return {@code true} for a {@code -plain} size
+     */
+    public static boolean plain(String size) {
+        return size.toLowerCase(Locale.ROOT).strip().endsWith(PLAIN);
+    }
+
+    /**
      * The intended number of entities (nodes plus relationships) of a size.
      *
-     * @param size {@code smoke} (500), {@code 10k}, {@code 100k}, {@code 1m}, or a number
+     * @param size {@code smoke} (500), {@code 10k}, {@code 100k}, {@code 1m}, or a number, each optionally with
+     *             {@code -plain}
      * @return entities
      */
     public static long entities(String size) {
-        String s = size.toLowerCase(Locale.ROOT).replace("_", "");
+        String s = size.toLowerCase(Locale.ROOT).strip().replace("_", "");
+        if (s.endsWith(PLAIN)) {
+            s = s.substring(0, s.length() - PLAIN.length());
+        }
         if (s.equals("smoke")) {
             return 500;
         }
@@ -115,7 +132,7 @@ public record Settings(List<String> sizes, Path programs, Path cliJar, String cl
             return Math.round(Double.parseDouble(s) * factor);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("Unknown size '" + size + "': use smoke, a number, or a number with k or m"
-                    + " (10k, 100k, 1m)", e);
+                    + " (10k, 100k, 1m), optionally with -plain for a graph without embeddings (7k-plain)", e);
         }
     }
 
