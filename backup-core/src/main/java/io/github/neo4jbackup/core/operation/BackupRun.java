@@ -367,7 +367,8 @@ public final class BackupRun {
                 for (int i = chain.size() - 1; i >= 0; i--) {
                     encoded = chain.get(i).encode(encoded);
                 }
-                raw = new CountingOutputStream(encoded, true, progress::raw);
+                // without transformers the raw bytes are the stored bytes, which the writer hashes already
+                raw = new CountingOutputStream(encoded, true, progress::raw, !chain.isEmpty());
                 description = runSource(id, raw, records, writer);
                 raw.close();
             } catch (IOException e) {
@@ -386,7 +387,8 @@ public final class BackupRun {
             }
             BackupWriter.Committed data = writer.commitData();
             committed = true;
-            return new Written(new StoredObject(data.key(), raw.count(), data.size(), raw.sha256(), data.sha256()),
+            String rawSha256 = chain.isEmpty() ? data.sha256() : raw.sha256();
+            return new Written(new StoredObject(data.key(), raw.count(), data.size(), rawSha256, data.sha256()),
                     description);
         } finally {
             if (!committed) {
