@@ -49,8 +49,9 @@ import java.util.function.Predicate;
  *       repository ({@link Repository#newBackup});</li>
  *   <li>take the database's lock ({@link Repository#lock});</li>
  *   <li>let the source prepare, run the hook's {@code beforeBackup};</li>
- *   <li>export: the source writes into the transformer chain, counted and hashed on both sides,
- *       into the repository's pending write; commit and check it ({@link #exportData});</li>
+ *   <li>export: the source writes into the transformer chain, counted and hashed on both sides
+ *       (hashed once without transformers: both sides are the same bytes), into the repository's
+ *       pending write; commit and check it ({@link #exportData});</li>
  *   <li>run the hook's {@code afterBackup};</li>
  *   <li>build the manifest; optionally read the data back ({@link VerifyLevel#FULL});</li>
  *   <li>commit the manifest, last; from now on the backup exists;</li>
