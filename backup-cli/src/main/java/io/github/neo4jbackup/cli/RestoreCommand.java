@@ -204,7 +204,9 @@ final class RestoreCommand extends AbstractCommand {
                 BackupSource source = switch (e) {
                     case driver -> DriverExportSource.builder(driver).database(db).build();
                     case apoc -> ApocCypherSource.builder(driver).database(db).build();
-                    case admin -> AdminDumpSource.of(neo4jAdmin, db);
+                    // as `backup --engine admin`: no `database info` run (a second neo4j-admin JVM) in the
+                    // offline window; the dump itself refuses a database still in use
+                    case admin -> AdminDumpSource.builder(neo4jAdmin, db).describeDatabase(false).build();
                 };
                 BackupPipeline.Builder sb = pipeline(safetyTarget).source(source).transform(Compression.zstd());
                 Options.ageEncryption(ctx().env(), safetyRecipients, null).ifPresent(sb::transform);

@@ -62,6 +62,10 @@ class AdminRestoreWindowTest {
     void theSafetyDumpAndTheLoadStopAndStartNeo4jOnce() throws Exception {
         assumeTrue(Files.isDirectory(lib()), "the neo4j-admin jars are not built (backup-export-admin: target/neo4j-home/lib)");
         Path home = home(dir.resolve("home"));
+        Path adminCalls = dir.resolve("admin-calls.log");
+        Path launcher = home.resolve("bin/neo4j-admin");
+        Files.writeString(launcher, Files.readString(launcher).replace("#!/bin/sh\n",
+                "#!/bin/sh\necho \"$*\" >> '" + adminCalls + "'\n"));
         Files.writeString(dir.resolve("people.csv"), "id:ID,name\n1,Ada\n2,Charles\n3,Grace\n");
         Files.writeString(dir.resolve("knows.csv"), ":START_ID,:END_ID\n1,2\n2,3\n");
         admin(home, "database", "import", "full", "neo4j", "--nodes=Person=" + dir.resolve("people.csv"),
@@ -86,6 +90,9 @@ class AdminRestoreWindowTest {
         assertThat(safetyId).isNotEmpty();
         assertThat(Files.readAllLines(calls)).as("one offline window for the safety dump and the load")
                 .containsExactly("stop", "start");
+        assertThat(Files.readAllLines(adminCalls)).as("neo4j-admin runs: no `database info` inside the window")
+                .filteredOn(line -> !line.startsWith("database import") && !line.startsWith("database dump neo4j --to-path"))
+                .containsExactly("database dump --to-stdout neo4j", "database load --from-stdin --overwrite-destination=true neo4j");
 
         CliRun list = CliRun.inProcess(env, "list", "--from", repo, "--json");
         assertThat(list.json().get("count").asInt()).isEqualTo(2);

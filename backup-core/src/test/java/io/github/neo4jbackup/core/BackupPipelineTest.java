@@ -267,6 +267,43 @@ class BackupPipelineTest {
     }
 
     @Test
+    void withoutTransformersTheBytesAreHashedOnceAndADamagedObjectIsStillRefused() throws IOException {
+        BackupPipeline p = pipeline(new GeneratedSource("neo4j", 500_000, 5)).build(); // no transformers
+        BackupResult r = p.backup();
+        byte[] bytes = read(target, r.dataKey());
+        String sha = io.github.neo4jbackup.core.internal.Sha256.of(bytes);
+        assertThat(r.manifest().object().storedSha256()).isEqualTo(sha);
+        assertThat(r.manifest().object().rawSha256()).as("raw bytes are the stored bytes").isEqualTo(sha);
+        assertThat(r.manifest().object().rawSize()).isEqualTo(bytes.length);
+        assertThat(p.verify(r.id(), VerifyLevel.FULL).ok()).isTrue();
+
+        bytes[bytes.length / 3] ^= 0x40;
+        overwrite(target, r.dataKey(), bytes);
+        assertThat(p.verify(r.id(), VerifyLevel.FULL).problems()).anyMatch(m -> m.contains("SHA-256"));
+        HashingSink sink = new HashingSink();
+        assertThatThrownBy(() -> p.restore(r.id(), sink)).isInstanceOf(IntegrityException.class)
+                .hasMessageContaining("Refusing to restore");
+        assertThat(sink.called).isFalse();
+    }
+
+    @Test
+    void aManifestRecordingTwoChecksumsForTheSameBytesIsCheckedAgainstBoth() throws IOException {
+        BackupPipeline p = pipeline(new GeneratedSource("neo4j", 100_000, 5)).build(); // no transformers
+        BackupResult r = p.backup();
+        String stored = r.manifest().object().storedSha256();
+        String other = "0".repeat(64);
+        // the raw checksum edited: the stored bytes still match their own, but not the recorded raw one
+        String json = new String(read(target, r.manifestKey()), StandardCharsets.UTF_8)
+                .replaceFirst("\"rawSha256\" : \"" + stored + "\"", "\"rawSha256\" : \"" + other + "\"");
+        assertThat(json).contains(other);
+        overwrite(target, r.manifestKey(), json.getBytes(StandardCharsets.UTF_8));
+        assertThat(p.verify(r.id(), VerifyLevel.FULL).problems()).anyMatch(m -> m.contains(other));
+        HashingSink sink = new HashingSink();
+        assertThatThrownBy(() -> p.restore(r.id(), sink)).isInstanceOf(IntegrityException.class);
+        assertThat(sink.called).isFalse();
+    }
+
+    @Test
     void aDecoderRefusingTheDataDuringAStreamingRestoreIsAnIntegrityFailure() throws IOException {
         BackupPipeline p = pipeline(new GeneratedSource("neo4j", 500_000, 3)).transform(Compression.gzip()).build();
         BackupResult r = p.backup();

@@ -40,4 +40,18 @@ class VerifyingInputStreamTest {
                 Sha256.of(data), "x");
         assertThatThrownBy(longer::readAllBytes).isInstanceOf(IntegrityException.class).hasMessageContaining("longer");
     }
+
+    @Test
+    void sizeOnlyChecksTheSizeButNotTheContent() throws IOException {
+        byte[] other = data.clone();
+        other[0] ^= 1;
+        VerifyingInputStream same = VerifyingInputStream.sizeOnly(new ByteArrayInputStream(other), data.length, "x");
+        assertThat(same.readAllBytes()).isEqualTo(other);
+        assertThat(same.verified()).isTrue();
+        VerifyingInputStream shorter = VerifyingInputStream.sizeOnly(new ByteArrayInputStream(data, 0, 5), data.length,
+                "x");
+        assertThatThrownBy(shorter::readAllBytes).isInstanceOf(IntegrityException.class).hasMessageContaining("truncated");
+        VerifyingInputStream longer = VerifyingInputStream.sizeOnly(new ByteArrayInputStream(data), data.length - 1, "x");
+        assertThatThrownBy(longer::readAllBytes).isInstanceOf(IntegrityException.class).hasMessageContaining("longer");
+    }
 }

@@ -6,8 +6,8 @@ import java.io.OutputStream;
 import java.security.MessageDigest;
 
 /**
- * Counts and hashes the bytes passing through, remembers the first failure of the wrapped stream
- * and optionally shields the wrapped stream from {@link #close()}. Not API.
+ * Counts and (unless told not to) hashes the bytes passing through, remembers the first failure
+ * of the wrapped stream and optionally shields the wrapped stream from {@link #close()}. Not API.
  */
 public final class CountingOutputStream extends FilterOutputStream {
 
@@ -22,7 +22,7 @@ public final class CountingOutputStream extends FilterOutputStream {
         void advanced(long total);
     }
 
-    private final MessageDigest digest = Sha256.newDigest();
+    private final MessageDigest digest;
     private final boolean closeWrapped;
     private final Progress progress;
     private long count;
@@ -37,9 +37,22 @@ public final class CountingOutputStream extends FilterOutputStream {
      * @param progress     progress callback, or {@code null}
      */
     public CountingOutputStream(OutputStream out, boolean closeWrapped, Progress progress) {
+        this(out, closeWrapped, progress, true);
+    }
+
+    /**
+     * Creates the stream, hashing or only counting.
+     *
+     * @param out          the wrapped stream
+     * @param closeWrapped whether {@link #close()} closes the wrapped stream
+     * @param progress     progress callback, or {@code null}
+     * @param hash         whether to compute the SHA-256 ({@code false}: {@link #sha256()} is not available)
+     */
+    public CountingOutputStream(OutputStream out, boolean closeWrapped, Progress progress, boolean hash) {
         super(out);
         this.closeWrapped = closeWrapped;
         this.progress = progress;
+        this.digest = hash ? Sha256.newDigest() : null;
     }
 
     @Override
@@ -50,7 +63,9 @@ public final class CountingOutputStream extends FilterOutputStream {
         } catch (IOException e) {
             throw remember(e);
         }
-        digest.update((byte) b);
+        if (digest != null) {
+            digest.update((byte) b);
+        }
         advance(1);
     }
 
@@ -62,7 +77,9 @@ public final class CountingOutputStream extends FilterOutputStream {
         } catch (IOException e) {
             throw remember(e);
         }
-        digest.update(b, off, len);
+        if (digest != null) {
+            digest.update(b, off, len);
+        }
         advance(len);
     }
 
@@ -124,8 +141,12 @@ public final class CountingOutputStream extends FilterOutputStream {
      * The SHA-256 of the bytes written; call once, after the last write.
      *
      * @return lower-case hex
+     * @throws IllegalStateException when the stream was created not to hash
      */
     public String sha256() {
+        if (digest == null) {
+            throw new IllegalStateException("this stream only counts; it was created without hashing");
+        }
         return Sha256.hex(digest);
     }
 

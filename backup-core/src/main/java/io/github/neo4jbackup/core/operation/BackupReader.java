@@ -3,6 +3,7 @@ package io.github.neo4jbackup.core.operation;
 import io.github.neo4jbackup.core.internal.FailureRecordingInputStream;
 import io.github.neo4jbackup.core.internal.VerifyingInputStream;
 import io.github.neo4jbackup.core.manifest.Manifest;
+import io.github.neo4jbackup.core.manifest.StoredObject;
 import io.github.neo4jbackup.core.manifest.TransformerSpec;
 import io.github.neo4jbackup.core.repository.Repository;
 import io.github.neo4jbackup.core.repository.StoredStream;
@@ -63,8 +64,16 @@ public final class BackupReader {
             throw e;
         }
         FailureRecordingInputStream decoder = new FailureRecordingInputStream(decoded);
-        VerifyingInputStream raw = new VerifyingInputStream(decoder, manifest.object().rawSize(),
-                manifest.object().rawSha256(), "Decoded stream of backup " + manifest.id());
+        StoredObject object = manifest.object();
+        String what = "Decoded stream of backup " + manifest.id();
+        // Without transformers the decoded bytes are the stored bytes, whose SHA-256 the stored
+        // stream checks already: hash them once (a manifest that records two different checksums
+        // for the same bytes is checked twice, and fails).
+        boolean sameBytes = chain.isEmpty() && object.rawSize() == object.storedSize()
+                && object.rawSha256().equals(object.storedSha256());
+        VerifyingInputStream raw = sameBytes
+                ? VerifyingInputStream.sizeOnly(decoder, object.rawSize(), what)
+                : new VerifyingInputStream(decoder, object.rawSize(), object.rawSha256(), what);
         return new DecodedBackup(stored, decoded, decoder, raw);
     }
 

@@ -49,8 +49,9 @@ import java.util.function.Predicate;
  *       repository ({@link Repository#newBackup});</li>
  *   <li>take the database's lock ({@link Repository#lock});</li>
  *   <li>let the source prepare, run the hook's {@code beforeBackup};</li>
- *   <li>export: the source writes into the transformer chain, counted and hashed on both sides,
- *       into the repository's pending write; commit and check it ({@link #exportData});</li>
+ *   <li>export: the source writes into the transformer chain, counted and hashed on both sides
+ *       (hashed once without transformers: both sides are the same bytes), into the repository's
+ *       pending write; commit and check it ({@link #exportData});</li>
  *   <li>run the hook's {@code afterBackup};</li>
  *   <li>build the manifest; optionally read the data back ({@link VerifyLevel#FULL});</li>
  *   <li>commit the manifest, last; from now on the backup exists;</li>
@@ -367,7 +368,8 @@ public final class BackupRun {
                 for (int i = chain.size() - 1; i >= 0; i--) {
                     encoded = chain.get(i).encode(encoded);
                 }
-                raw = new CountingOutputStream(encoded, true, progress::raw);
+                // without transformers the raw bytes are the stored bytes, which the writer hashes already
+                raw = new CountingOutputStream(encoded, true, progress::raw, !chain.isEmpty());
                 description = runSource(id, raw, records, writer);
                 raw.close();
             } catch (IOException e) {
@@ -386,7 +388,8 @@ public final class BackupRun {
             }
             BackupWriter.Committed data = writer.commitData();
             committed = true;
-            return new Written(new StoredObject(data.key(), raw.count(), data.size(), raw.sha256(), data.sha256()),
+            String rawSha256 = chain.isEmpty() ? data.sha256() : raw.sha256();
+            return new Written(new StoredObject(data.key(), raw.count(), data.size(), rawSha256, data.sha256()),
                     description);
         } finally {
             if (!committed) {

@@ -14,7 +14,9 @@ import java.io.OutputStream;
 public final class WithheldTailOutputStream extends OutputStream {
 
     private final OutputStream out;
+    /** A ring: the held bytes start at {@code heldStart} and wrap around (no shifting per write). */
     private final byte[] held;
+    private int heldStart;
     private int heldLength;
     private long passed;
     private boolean released;
@@ -40,32 +42,48 @@ public final class WithheldTailOutputStream extends OutputStream {
 
     @Override
     public void write(byte[] b, int off, int len) throws IOException {
+        java.util.Objects.checkFromIndexSize(off, len, b.length);
         if (released) {
             throw new IOException("the withheld tail was already released");
         }
         int capacity = held.length;
-        int total = heldLength + len;
-        if (total <= capacity) {
-            System.arraycopy(b, off, held, heldLength, len);
-            heldLength = total;
+        if (len >= capacity) {
+            // everything held goes, then all but the last `capacity` new bytes; those are held
+            emitHeld(heldLength);
+            int emit = len - capacity;
+            if (emit > 0) {
+                out.write(b, off, emit);
+                passed += emit;
+            }
+            System.arraycopy(b, off + emit, held, 0, capacity);
+            heldStart = 0;
+            heldLength = capacity;
             return;
         }
-        int emit = total - capacity;
-        // first from what is held, then from the new bytes
-        int fromHeld = Math.min(emit, heldLength);
-        if (fromHeld > 0) {
-            out.write(held, 0, fromHeld);
+        int overflow = heldLength + len - capacity;
+        if (overflow > 0) {
+            emitHeld(overflow); // fewer than heldLength, since len < capacity
         }
-        int fromNew = emit - fromHeld;
-        if (fromNew > 0) {
-            out.write(b, off, fromNew);
+        // append the new bytes after the held ones, wrapping around
+        int end = (heldStart + heldLength) % capacity;
+        int first = Math.min(len, capacity - end);
+        System.arraycopy(b, off, held, end, first);
+        System.arraycopy(b, off + first, held, 0, len - first);
+        heldLength += len;
+    }
+
+    /** Writes the oldest {@code n} held bytes (at most two writes: the ring may wrap). */
+    private void emitHeld(int n) throws IOException {
+        int first = Math.min(n, held.length - heldStart);
+        if (first > 0) {
+            out.write(held, heldStart, first);
         }
-        passed += emit;
-        // keep the rest of the held bytes, then the rest of the new ones
-        int keptHeld = heldLength - fromHeld;
-        System.arraycopy(held, fromHeld, held, 0, keptHeld);
-        System.arraycopy(b, off + fromNew, held, keptHeld, len - fromNew);
-        heldLength = keptHeld + len - fromNew;
+        if (n > first) {
+            out.write(held, 0, n - first);
+        }
+        heldStart = (heldStart + n) % held.length;
+        heldLength -= n;
+        passed += n;
     }
 
     /**
@@ -78,9 +96,7 @@ public final class WithheldTailOutputStream extends OutputStream {
             return;
         }
         released = true;
-        out.write(held, 0, heldLength);
-        passed += heldLength;
-        heldLength = 0;
+        emitHeld(heldLength);
         out.flush();
     }
 
