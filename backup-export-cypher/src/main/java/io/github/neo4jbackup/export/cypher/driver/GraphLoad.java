@@ -5,6 +5,9 @@ import io.github.neo4jbackup.core.spi.GraphCounts;
 import io.github.neo4jbackup.export.cypher.CypherLanguage;
 import io.github.neo4jbackup.export.cypher.census.StoredTypeCensus;
 import io.github.neo4jbackup.export.cypher.restore.RestorePhases;
+import io.github.neo4jbackup.export.cypher.schema.EntityType;
+import io.github.neo4jbackup.export.cypher.schema.IndexDefinition;
+import io.github.neo4jbackup.export.cypher.schema.SchemaStatements;
 import io.github.neo4jbackup.export.cypher.schema.SchemaWriter;
 import org.neo4j.driver.AccessMode;
 import org.neo4j.driver.Driver;
@@ -24,22 +27,29 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 
 /**
  * One driver restore's data load, after the target was checked: reads the stream on the calling
  * thread and hands batches to {@link BatchWriters}. Phases, each timed:
  * <ol>
  *   <li>{@code schema}: constraints and LOOKUP indexes (they come first in the stream) before the data,
- *       so uniqueness holds while loading and a duplicate fails the restore;</li>
+ *       so uniqueness holds while loading and a duplicate fails the restore; the constraints together
+ *       in one schema transaction ({@link SchemaWriter#applyTogether});</li>
  *   <li>{@code nodes}: batches per label set on {@code writers} sessions; each batch returns the
  *       internal ids the target gave, kept in a {@link NodeIdMap};</li>
- *   <li>{@code relationships}: once every node batch committed, batches by internal id on
- *       {@code relationshipWriters} sessions (concurrent batches may lock the same nodes: a deadlock is
- *       a transient failure the driver retries);</li>
- *   <li>{@code indexes}: the other indexes, created together in one transaction (one store scan) once
- *       the stream was read to its verified end; {@link RestoreCheck} waits for them while it reads
- *       the fingerprints.</li>
+ *   <li>{@code indexes} (first part): once every node batch committed, the other indexes on nodes,
+ *       created together in one transaction; the server populates them (one scan of the node store)
+ *       while the relationships are written, which do not change them;</li>
+ *   <li>{@code relationships}: batches by internal id on {@code relationshipWriters} sessions
+ *       (concurrent batches may lock the same nodes: a deadlock is a transient failure the driver
+ *       retries);</li>
+ *   <li>{@code indexes} (second part): the indexes on relationships (and any index statement this
+ *       version cannot read), created together once the stream was read to its verified end;
+ *       {@link RestoreCheck} waits for all indexes while it reads the fingerprints.</li>
  * </ol>
+ * A failure while creating the node indexes fails the restore like a failed batch: its message says
+ * how many nodes and relationships were committed.
  * Every batch but the last is written while reading; the last only after the trailer was read and the
  * stream's end reached (where the pipeline's verifying stream checks the checksum).
  */
@@ -47,6 +57,8 @@ final class GraphLoad {
 
     private static final Logger LOG = LoggerFactory.getLogger(DriverRestoreSink.class);
     private static final int QUERY_CACHE_SIZE = 1024;
+    /** The pattern of an index on nodes, {@code FOR (n:Label...}, in a statement the schema parser does not read. */
+    private static final Pattern NODE_PATTERN = Pattern.compile("(?i)\\bFOR\\s*\\(\\s*[^\\s:()]+\\s*:");
     /** Node id map pages kept on the heap (each 32 KiB: 1024 pages = 32 MiB, 4 Mi node keys); more go to a file. */
     private static final int HEAP_PAGES = 1024;
 
@@ -63,6 +75,7 @@ final class GraphLoad {
     final Float32Writes float32;
 
     private final List<GraphRecord.SchemaStatement> indexes = new ArrayList<>();
+    private final List<String> beforeData = new ArrayList<>();
     private final Map<LoadBatches.Group<List<String>>, String> nodeQueries = lru();
     private final Map<LoadBatches.Group<String>, String> relationshipQueries = lru();
     private final AtomicLong nodesCreated = new AtomicLong();
@@ -126,12 +139,12 @@ final class GraphLoad {
                     if (s.kind() == GraphRecord.SchemaKind.INDEX) {
                         indexes.add(s);
                     } else {
-                        // LOOKUP indexes and constraints before the data
-                        touched = true;
-                        SchemaWriter.applyStatements(driver, database, List.of(s.cypher()));
-                        schemaApplied++;
+                        beforeData.add(s.cypher()); // LOOKUP indexes and constraints, applied before the data
                     }
-                } else if (record instanceof GraphRecord.Node n) {
+                    continue;
+                }
+                applyBeforeData();
+                if (record instanceof GraphRecord.Node n) {
                     addNode(session, n, reader.lastLineChars());
                 } else if (record instanceof GraphRecord.Relationship r) {
                     addRelationship(session, r, reader.lastLineChars());
@@ -139,6 +152,7 @@ final class GraphLoad {
                     trailer = t;
                 }
             }
+            applyBeforeData();
             // The stream was read to its verified end: only now write the last batch and finish.
             if (!relationshipsStarted) {
                 finishNodes();
@@ -149,11 +163,23 @@ final class GraphLoad {
             }
             dataComplete = true;
             phase("indexes");
-            createIndexes(); // populated while the restore is checked (RestoreCheck)
+            createIndexes(indexes); // populated while the restore is checked (RestoreCheck)
+            indexes.clear();
         } finally {
             closePool();
             ids.close();
         }
+    }
+
+    /** The constraints and LOOKUP indexes read so far, before the first node. */
+    private void applyBeforeData() {
+        if (beforeData.isEmpty()) {
+            return;
+        }
+        touched = true;
+        SchemaWriter.applyTogether(driver, database, beforeData);
+        schemaApplied += beforeData.size();
+        beforeData.clear();
     }
 
     private void phase(String name) {
@@ -200,7 +226,10 @@ final class GraphLoad {
         nodeBatch.add(query, Values.value(row), chars);
     }
 
-    /** Submits the last node batch and waits until every node batch committed: relationships need their ids. */
+    /**
+     * Submits the last node batch and waits until every node batch committed (relationships need
+     * their ids); then creates the indexes on nodes, which populate while the relationships are written.
+     */
     private void finishNodes() {
         if (nodeBatch != null) {
             pool(writers, "nodes").submit(nodeBatch);
@@ -210,6 +239,18 @@ final class GraphLoad {
             pool.await();
         }
         closePool();
+        List<GraphRecord.SchemaStatement> onNodes = indexes.stream().filter(GraphLoad::onNodes).toList();
+        if (!onNodes.isEmpty()) {
+            phase("indexes"); // the caller starts the next phase
+            createIndexes(onNodes);
+            indexes.removeAll(onNodes);
+        }
+    }
+
+    /** Whether the statement creates an index on nodes: by its definition, or by its pattern {@code FOR (n:...}. */
+    private static boolean onNodes(GraphRecord.SchemaStatement s) {
+        return SchemaStatements.parse(s.cypher()).map(d -> d instanceof IndexDefinition i
+                && i.entityType() == EntityType.NODE).orElseGet(() -> NODE_PATTERN.matcher(s.cypher()).find());
     }
 
     private void addRelationship(Session session, GraphRecord.Relationship r, int chars) {
@@ -253,10 +294,10 @@ final class GraphLoad {
     }
 
     /**
-     * Creates the indexes that follow the data in one schema transaction, so the server populates them
+     * Creates indexes that follow the data in one schema transaction, so the server populates them
      * in one scan of the store; if that transaction fails, one by one, for a message naming the statement.
      */
-    private void createIndexes() {
+    private void createIndexes(List<GraphRecord.SchemaStatement> indexes) {
         List<String> statements = indexes.stream().map(GraphRecord.SchemaStatement::cypher).map(GraphLoad::ddl)
                 .filter(s -> !s.isEmpty()).toList();
         if (statements.isEmpty()) {
