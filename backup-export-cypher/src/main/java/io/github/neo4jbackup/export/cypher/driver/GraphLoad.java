@@ -26,6 +26,8 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.regex.Pattern;
 
@@ -38,18 +40,20 @@ import java.util.regex.Pattern;
  *       in one schema transaction ({@link SchemaWriter#applyTogether});</li>
  *   <li>{@code nodes}: batches per label set on {@code writers} sessions; each batch returns the
  *       internal ids the target gave, kept in a {@link NodeIdMap};</li>
- *   <li>{@code indexes} (first part): once every node batch committed, the other indexes on nodes,
- *       created together in one transaction; the server populates them (one scan of the node store)
- *       while the relationships are written, which do not change them;</li>
  *   <li>{@code relationships}: batches by internal id on {@code relationshipWriters} sessions
  *       (concurrent batches may lock the same nodes: a deadlock is a transient failure the driver
- *       retries);</li>
- *   <li>{@code indexes} (second part): the indexes on relationships (and any index statement this
- *       version cannot read), created together once the stream was read to its verified end;
- *       {@link RestoreCheck} waits for all indexes while it reads the fingerprints.</li>
+ *       retries). At the same time, on a thread of its own, the other indexes on nodes are created
+ *       together in one transaction, as soon as every node batch committed; the server populates them
+ *       (one scan of the node store) while the relationships are written, which do not change them;</li>
+ *   <li>{@code indexes}: waits until the node indexes were created, then creates the indexes on
+ *       relationships (and any index statement this version cannot read) together, once the stream
+ *       was read to its verified end; {@link RestoreCheck} waits for all indexes while it reads the
+ *       fingerprints.</li>
  * </ol>
- * A failure while creating the node indexes fails the restore like a failed batch: its message says
- * how many nodes and relationships were committed.
+ * A failure to create the node indexes fails the restore: noticed while the relationships load, no
+ * batch is submitted after it and the message says how many nodes and relationships were committed;
+ * noticed after the data, the message says that all data was written but the indexes failed. A
+ * failed batch waits for the node index creation to end before the restore reports it.
  * Every batch but the last is written while reading; the last only after the trailer was read and the
  * stream's end reached (where the pipeline's verifying stream checks the checksum).
  */
@@ -89,6 +93,8 @@ final class GraphLoad {
     boolean dataComplete;
 
     private String phase;
+    /** Creating the indexes on nodes, on its own thread while the relationships load; null when done. */
+    private FutureTask<Integer> nodeIndexes;
     private NodeIdMap ids;
     private BatchWriters pool;
     private LoadBatches.NodeBatch nodeBatch;
@@ -163,11 +169,13 @@ final class GraphLoad {
             }
             dataComplete = true;
             phase("indexes");
-            createIndexes(indexes); // populated while the restore is checked (RestoreCheck)
+            checkNodeIndexes(true);
+            schemaApplied += createIndexes(indexes); // populated while the restore is checked (RestoreCheck)
             indexes.clear();
         } finally {
             closePool();
             ids.close();
+            abandonNodeIndexes();
         }
     }
 
@@ -241,9 +249,55 @@ final class GraphLoad {
         closePool();
         List<GraphRecord.SchemaStatement> onNodes = indexes.stream().filter(GraphLoad::onNodes).toList();
         if (!onNodes.isEmpty()) {
-            phase("indexes"); // the caller starts the next phase
-            createIndexes(onNodes);
             indexes.removeAll(onNodes);
+            touched = true;
+            nodeIndexes = new FutureTask<>(() -> createIndexes(onNodes));
+            Thread t = new Thread(nodeIndexes, "restore-node-indexes");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    /**
+     * Rethrows the failure of the node index creation once it is known (waiting for it first if
+     * {@code wait}), so that the restore fails: while the relationships load, with the numbers
+     * committed so far; after the data, as a failure to create the indexes.
+     */
+    private void checkNodeIndexes(boolean wait) {
+        if (nodeIndexes == null || (!wait && !nodeIndexes.isDone())) {
+            return;
+        }
+        FutureTask<Integer> task = nodeIndexes;
+        nodeIndexes = null;
+        try {
+            schemaApplied += task.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating the indexes on nodes", e);
+        }
+    }
+
+    /**
+     * After another failure: waits until the node index creation ends, so that nothing of this restore
+     * still runs when it reports its failure (which is the one reported; the database is partial anyway).
+     */
+    private void abandonNodeIndexes() {
+        if (nodeIndexes == null) {
+            return;
+        }
+        try {
+            nodeIndexes.get();
+        } catch (ExecutionException e) {
+            LOG.info("Restore of {}: creating the indexes on nodes failed too: {}", what, e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            nodeIndexes = null;
         }
     }
 
@@ -270,6 +324,7 @@ final class GraphLoad {
         }
         if (relationshipBatch != null && (relationshipBatch.rows >= batchSize
                 || relationshipBatch.chars + chars > batchChars)) {
+            checkNodeIndexes(false);
             pool(relationshipWriters, "relationships").submit(relationshipBatch);
             relationshipBatch = null;
         }
@@ -296,12 +351,15 @@ final class GraphLoad {
     /**
      * Creates indexes that follow the data in one schema transaction, so the server populates them
      * in one scan of the store; if that transaction fails, one by one, for a message naming the statement.
+     * Runs on the reader's thread or, for the indexes on nodes, on one of its own.
+     *
+     * @return the number of statements applied
      */
-    private void createIndexes(List<GraphRecord.SchemaStatement> indexes) {
+    private int createIndexes(List<GraphRecord.SchemaStatement> indexes) {
         List<String> statements = indexes.stream().map(GraphRecord.SchemaStatement::cypher).map(GraphLoad::ddl)
                 .filter(s -> !s.isEmpty()).toList();
         if (statements.isEmpty()) {
-            return;
+            return 0;
         }
         if (statements.size() > 1) {
             try (Session session = driver.session(SessionConfig.builder().withDatabase(database)
@@ -311,15 +369,14 @@ final class GraphLoad {
                     tx.run(CypherLanguage.pin(s)).consume();
                 }
                 tx.commit();
-                schemaApplied += statements.size();
-                return;
+                return statements.size();
             } catch (Neo4jException e) {
                 LOG.info("Restore of {}: creating the {} indexes in one transaction failed ({}); creating them one by "
                         + "one", what, statements.size(), e.getMessage());
             }
         }
         SchemaWriter.applyStatements(driver, database, statements);
-        schemaApplied += statements.size();
+        return statements.size();
     }
 
     private static String ddl(String statement) {
