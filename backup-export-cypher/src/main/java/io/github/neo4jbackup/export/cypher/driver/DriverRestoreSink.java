@@ -39,16 +39,18 @@ import java.util.Objects;
  *
  * <p>Order of work ({@link GraphLoad}), each phase timed in the result ({@code restore.phase.*}): the
  * target must be empty (or is wiped when {@link Builder#wipe(boolean)} is set); the backup's
- * constraints are created before the data, so uniqueness holds while loading and a duplicate fails
- * the restore; nodes are created in batches grouped by label set (labels cannot be parameters, so
- * there is one cached query text per label combination, names quoted), written by
- * {@link Builder#writers(int)} concurrent sessions, each batch returning the internal ids the target
- * gave its nodes, which a compact primitive map keeps ({@link NodeIdMap}); once every node batch
- * has committed, relationships are created by internal id ({@link Builder#relationshipWriters(int)}
- * sessions); then the other indexes are created in one transaction; finally, while they populate,
- * the counts, the stored-type census and, unless disabled, the content and schema fingerprints are
- * read for comparison with the manifest ({@link RestoreCheck}); the restore returns once every
- * index is online. Nothing temporary is written to the database.
+ * constraints are created before the data (together, in one schema transaction), so uniqueness holds
+ * while loading and a duplicate fails the restore; nodes are created in batches grouped by label set
+ * (labels cannot be parameters, so there is one cached query text per label combination, names
+ * quoted), written by {@link Builder#writers(int)} concurrent sessions, each batch returning the
+ * internal ids the target gave its nodes, which a compact primitive map keeps ({@link NodeIdMap});
+ * once every node batch has committed, the other indexes on nodes are created in one transaction
+ * and populate while the relationships are created by internal id
+ * ({@link Builder#relationshipWriters(int)} sessions); then the indexes on relationships are created;
+ * finally, while the indexes populate, the counts, the stored-type census (read once) and, unless
+ * disabled, the content and schema fingerprints are read for comparison with the manifest
+ * ({@link RestoreCheck}); the restore returns once every index is online. Nothing temporary is
+ * written to the database.
  *
  * <p>Across versions: before the target is inspected or wiped, the schema statements (the start of
  * the stream) are checked against the target server's version; options a Neo4j 5.26 target

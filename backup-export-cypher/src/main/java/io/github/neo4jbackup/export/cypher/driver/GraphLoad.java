@@ -5,6 +5,9 @@ import io.github.neo4jbackup.core.spi.GraphCounts;
 import io.github.neo4jbackup.export.cypher.CypherLanguage;
 import io.github.neo4jbackup.export.cypher.census.StoredTypeCensus;
 import io.github.neo4jbackup.export.cypher.restore.RestorePhases;
+import io.github.neo4jbackup.export.cypher.schema.EntityType;
+import io.github.neo4jbackup.export.cypher.schema.IndexDefinition;
+import io.github.neo4jbackup.export.cypher.schema.SchemaStatements;
 import io.github.neo4jbackup.export.cypher.schema.SchemaWriter;
 import org.neo4j.driver.AccessMode;
 import org.neo4j.driver.Driver;
@@ -23,23 +26,34 @@ import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.FutureTask;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.regex.Pattern;
 
 /**
  * One driver restore's data load, after the target was checked: reads the stream on the calling
  * thread and hands batches to {@link BatchWriters}. Phases, each timed:
  * <ol>
  *   <li>{@code schema}: constraints and LOOKUP indexes (they come first in the stream) before the data,
- *       so uniqueness holds while loading and a duplicate fails the restore;</li>
+ *       so uniqueness holds while loading and a duplicate fails the restore; the constraints together
+ *       in one schema transaction ({@link SchemaWriter#applyTogether});</li>
  *   <li>{@code nodes}: batches per label set on {@code writers} sessions; each batch returns the
  *       internal ids the target gave, kept in a {@link NodeIdMap};</li>
- *   <li>{@code relationships}: once every node batch committed, batches by internal id on
- *       {@code relationshipWriters} sessions (concurrent batches may lock the same nodes: a deadlock is
- *       a transient failure the driver retries);</li>
- *   <li>{@code indexes}: the other indexes, created together in one transaction (one store scan) once
- *       the stream was read to its verified end; {@link RestoreCheck} waits for them while it reads
- *       the fingerprints.</li>
+ *   <li>{@code relationships}: batches by internal id on {@code relationshipWriters} sessions
+ *       (concurrent batches may lock the same nodes: a deadlock is a transient failure the driver
+ *       retries). At the same time, on a thread of its own, the other indexes on nodes are created
+ *       together in one transaction, as soon as every node batch committed; the server populates them
+ *       (one scan of the node store) while the relationships are written, which do not change them;</li>
+ *   <li>{@code indexes}: waits until the node indexes were created, then creates the indexes on
+ *       relationships (and any index statement this version cannot read) together, once the stream
+ *       was read to its verified end; {@link RestoreCheck} waits for all indexes while it reads the
+ *       fingerprints.</li>
  * </ol>
+ * A failure to create the node indexes fails the restore: noticed while the relationships load, no
+ * batch is submitted after it and the message says how many nodes and relationships were committed;
+ * noticed after the data, the message says that all data was written but the indexes failed. A
+ * failed batch waits for the node index creation to end before the restore reports it.
  * Every batch but the last is written while reading; the last only after the trailer was read and the
  * stream's end reached (where the pipeline's verifying stream checks the checksum).
  */
@@ -47,6 +61,8 @@ final class GraphLoad {
 
     private static final Logger LOG = LoggerFactory.getLogger(DriverRestoreSink.class);
     private static final int QUERY_CACHE_SIZE = 1024;
+    /** The pattern of an index on nodes, {@code FOR (n:Label...}, in a statement the schema parser does not read. */
+    private static final Pattern NODE_PATTERN = Pattern.compile("(?i)\\bFOR\\s*\\(\\s*[^\\s:()]+\\s*:");
     /** Node id map pages kept on the heap (each 32 KiB: 1024 pages = 32 MiB, 4 Mi node keys); more go to a file. */
     private static final int HEAP_PAGES = 1024;
 
@@ -63,6 +79,7 @@ final class GraphLoad {
     final Float32Writes float32;
 
     private final List<GraphRecord.SchemaStatement> indexes = new ArrayList<>();
+    private final List<String> beforeData = new ArrayList<>();
     private final Map<LoadBatches.Group<List<String>>, String> nodeQueries = lru();
     private final Map<LoadBatches.Group<String>, String> relationshipQueries = lru();
     private final AtomicLong nodesCreated = new AtomicLong();
@@ -76,6 +93,8 @@ final class GraphLoad {
     boolean dataComplete;
 
     private String phase;
+    /** Creating the indexes on nodes, on its own thread while the relationships load; null when done. */
+    private FutureTask<Integer> nodeIndexes;
     private NodeIdMap ids;
     private BatchWriters pool;
     private LoadBatches.NodeBatch nodeBatch;
@@ -126,12 +145,12 @@ final class GraphLoad {
                     if (s.kind() == GraphRecord.SchemaKind.INDEX) {
                         indexes.add(s);
                     } else {
-                        // LOOKUP indexes and constraints before the data
-                        touched = true;
-                        SchemaWriter.applyStatements(driver, database, List.of(s.cypher()));
-                        schemaApplied++;
+                        beforeData.add(s.cypher()); // LOOKUP indexes and constraints, applied before the data
                     }
-                } else if (record instanceof GraphRecord.Node n) {
+                    continue;
+                }
+                applyBeforeData();
+                if (record instanceof GraphRecord.Node n) {
                     addNode(session, n, reader.lastLineChars());
                 } else if (record instanceof GraphRecord.Relationship r) {
                     addRelationship(session, r, reader.lastLineChars());
@@ -139,6 +158,7 @@ final class GraphLoad {
                     trailer = t;
                 }
             }
+            applyBeforeData();
             // The stream was read to its verified end: only now write the last batch and finish.
             if (!relationshipsStarted) {
                 finishNodes();
@@ -149,11 +169,25 @@ final class GraphLoad {
             }
             dataComplete = true;
             phase("indexes");
-            createIndexes(); // populated while the restore is checked (RestoreCheck)
+            checkNodeIndexes(true);
+            schemaApplied += createIndexes(indexes); // populated while the restore is checked (RestoreCheck)
+            indexes.clear();
         } finally {
             closePool();
             ids.close();
+            abandonNodeIndexes();
         }
+    }
+
+    /** The constraints and LOOKUP indexes read so far, before the first node. */
+    private void applyBeforeData() {
+        if (beforeData.isEmpty()) {
+            return;
+        }
+        touched = true;
+        SchemaWriter.applyTogether(driver, database, beforeData);
+        schemaApplied += beforeData.size();
+        beforeData.clear();
     }
 
     private void phase(String name) {
@@ -200,7 +234,10 @@ final class GraphLoad {
         nodeBatch.add(query, Values.value(row), chars);
     }
 
-    /** Submits the last node batch and waits until every node batch committed: relationships need their ids. */
+    /**
+     * Submits the last node batch and waits until every node batch committed (relationships need
+     * their ids); then creates the indexes on nodes, which populate while the relationships are written.
+     */
     private void finishNodes() {
         if (nodeBatch != null) {
             pool(writers, "nodes").submit(nodeBatch);
@@ -210,6 +247,64 @@ final class GraphLoad {
             pool.await();
         }
         closePool();
+        List<GraphRecord.SchemaStatement> onNodes = indexes.stream().filter(GraphLoad::onNodes).toList();
+        if (!onNodes.isEmpty()) {
+            indexes.removeAll(onNodes);
+            touched = true;
+            nodeIndexes = new FutureTask<>(() -> createIndexes(onNodes));
+            Thread t = new Thread(nodeIndexes, "restore-node-indexes");
+            t.setDaemon(true);
+            t.start();
+        }
+    }
+
+    /**
+     * Rethrows the failure of the node index creation once it is known (waiting for it first if
+     * {@code wait}), so that the restore fails: while the relationships load, with the numbers
+     * committed so far; after the data, as a failure to create the indexes.
+     */
+    private void checkNodeIndexes(boolean wait) {
+        if (nodeIndexes == null || (!wait && !nodeIndexes.isDone())) {
+            return;
+        }
+        FutureTask<Integer> task = nodeIndexes;
+        nodeIndexes = null;
+        try {
+            schemaApplied += task.get();
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw new IllegalStateException(e.getCause());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException("interrupted while creating the indexes on nodes", e);
+        }
+    }
+
+    /**
+     * After another failure: waits until the node index creation ends, so that nothing of this restore
+     * still runs when it reports its failure (which is the one reported; the database is partial anyway).
+     */
+    private void abandonNodeIndexes() {
+        if (nodeIndexes == null) {
+            return;
+        }
+        try {
+            nodeIndexes.get();
+        } catch (ExecutionException e) {
+            LOG.info("Restore of {}: creating the indexes on nodes failed too: {}", what, e.getCause().getMessage());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } finally {
+            nodeIndexes = null;
+        }
+    }
+
+    /** Whether the statement creates an index on nodes: by its definition, or by its pattern {@code FOR (n:...}. */
+    private static boolean onNodes(GraphRecord.SchemaStatement s) {
+        return SchemaStatements.parse(s.cypher()).map(d -> d instanceof IndexDefinition i
+                && i.entityType() == EntityType.NODE).orElseGet(() -> NODE_PATTERN.matcher(s.cypher()).find());
     }
 
     private void addRelationship(Session session, GraphRecord.Relationship r, int chars) {
@@ -229,6 +324,7 @@ final class GraphLoad {
         }
         if (relationshipBatch != null && (relationshipBatch.rows >= batchSize
                 || relationshipBatch.chars + chars > batchChars)) {
+            checkNodeIndexes(false);
             pool(relationshipWriters, "relationships").submit(relationshipBatch);
             relationshipBatch = null;
         }
@@ -253,14 +349,17 @@ final class GraphLoad {
     }
 
     /**
-     * Creates the indexes that follow the data in one schema transaction, so the server populates them
+     * Creates indexes that follow the data in one schema transaction, so the server populates them
      * in one scan of the store; if that transaction fails, one by one, for a message naming the statement.
+     * Runs on the reader's thread or, for the indexes on nodes, on one of its own.
+     *
+     * @return the number of statements applied
      */
-    private void createIndexes() {
+    private int createIndexes(List<GraphRecord.SchemaStatement> indexes) {
         List<String> statements = indexes.stream().map(GraphRecord.SchemaStatement::cypher).map(GraphLoad::ddl)
                 .filter(s -> !s.isEmpty()).toList();
         if (statements.isEmpty()) {
-            return;
+            return 0;
         }
         if (statements.size() > 1) {
             try (Session session = driver.session(SessionConfig.builder().withDatabase(database)
@@ -270,15 +369,14 @@ final class GraphLoad {
                     tx.run(CypherLanguage.pin(s)).consume();
                 }
                 tx.commit();
-                schemaApplied += statements.size();
-                return;
+                return statements.size();
             } catch (Neo4jException e) {
                 LOG.info("Restore of {}: creating the {} indexes in one transaction failed ({}); creating them one by "
                         + "one", what, statements.size(), e.getMessage());
             }
         }
         SchemaWriter.applyStatements(driver, database, statements);
-        schemaApplied += statements.size();
+        return statements.size();
     }
 
     private static String ddl(String statement) {

@@ -23,8 +23,9 @@ import java.util.concurrent.FutureTask;
 /**
  * The end of a driver restore, after the data and the index statements: waits until every index is
  * online and, at the same time (on two more threads), reads the counts, the stored-type census and
- * the content and schema fingerprints for comparison with the backup. The fingerprints do not
- * depend on index state, so the waits overlap; the restore returns only when all of them are done.
+ * the content and schema fingerprints for comparison with the backup. The census is read once (both
+ * of its procedures scan the whole store) and the content fingerprint uses it. The fingerprints do
+ * not depend on index state, so the waits overlap; the restore returns only when all of them are done.
  */
 final class RestoreCheck {
 
@@ -64,7 +65,7 @@ final class RestoreCheck {
         try {
             counts = TargetDatabase.counts(driver, database);
             if (computeFingerprint) {
-                fingerprint(manifest, load, schemaPlan, attributes);
+                fingerprint(manifest, load, schemaPlan, attributes, get(census));
             }
             attributes.put("restore.float32Values", Long.toString(load.float32.written()));
             attributes.putAll(CensusAttributes.checkRestore(what, database, manifest, get(census),
@@ -88,8 +89,8 @@ final class RestoreCheck {
         return new Outcome(counts, indexes);
     }
 
-    private void fingerprint(Manifest manifest, GraphLoad load, SchemaPlan schemaPlan, Map<String, String> attributes)
-            throws IOException {
+    private void fingerprint(Manifest manifest, GraphLoad load, SchemaPlan schemaPlan, Map<String, String> attributes,
+                             StoredTypeCensus census) throws IOException {
         int version = GraphFingerprint.contentVersion(manifest == null ? Map.of() : manifest.source().attributes());
         if (manifest == null || load.trailer.contentFingerprint() == null) {
             version = GraphFingerprinter.CURRENT_VERSION;
@@ -100,7 +101,7 @@ final class RestoreCheck {
             return;
         }
         GraphFingerprint fingerprint = GraphFingerprint.compute(driver, database,
-                GraphFingerprint.Options.builder().contentVersion(version).build());
+                GraphFingerprint.Options.builder().contentVersion(version).census(census).build());
         attributes.putAll(fingerprint.attributes());
         String expected = load.trailer.contentFingerprint();
         if (expected != null && !expected.equals(fingerprint.content().hex())) {

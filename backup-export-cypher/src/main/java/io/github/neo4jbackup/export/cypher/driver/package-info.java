@@ -7,8 +7,8 @@
  *       all nodes and all relationships of one database in one read transaction into the graph
  *       format, in bounded memory, and records counts, consistency and fingerprints;</li>
  *   <li>{@link io.github.neo4jbackup.export.cypher.driver.DriverRestoreSink} loads such a backup
- *       with parameterised {@code UNWIND} batches (constraints before the data, other indexes
- *       after);</li>
+ *       with parameterised {@code UNWIND} batches (constraints before the data, indexes on
+ *       nodes before the relationships, indexes on relationships after them);</li>
  *   <li>{@link io.github.neo4jbackup.export.cypher.driver.GraphFileWriter},
  *       {@link io.github.neo4jbackup.export.cypher.driver.GraphFileReader} and
  *       {@link io.github.neo4jbackup.export.cypher.driver.GraphRecord} implement the versioned,

@@ -128,7 +128,8 @@ public record GraphFingerprint(ContentFingerprint content, String schema, int co
              GraphFingerprinter fp = GraphFingerprinter.open(options.tempDirectory().orElse(null),
                      options.contentVersion())) {
             DatabaseSchema schema = SchemaReader.read(tx, database);
-            StoredTypeCensus census = options.contentVersion() >= 2 ? StoredTypeCensus.read(tx) : StoredTypeCensus.EMPTY;
+            StoredTypeCensus census = options.contentVersion() < 2 ? StoredTypeCensus.EMPTY
+                    : options.census().orElseGet(() -> StoredTypeCensus.read(tx));
             boolean narrow = census.hasNarrowTypes();
             Result nodes = tx.run(CypherLanguage.PREFIX + "MATCH (n) RETURN id(n) AS id, labels(n) AS labels, properties(n) AS props");
             while (nodes.hasNext()) {
@@ -164,11 +165,23 @@ public record GraphFingerprint(ContentFingerprint content, String schema, int co
         private final int fetchSize;
         private final Path tempDirectory;
         private final int contentVersion;
+        private final StoredTypeCensus census;
 
         private Options(Builder b) {
             this.fetchSize = b.fetchSize;
             this.tempDirectory = b.tempDirectory;
             this.contentVersion = b.contentVersion;
+            this.census = b.census;
+        }
+
+        /**
+         * The stored-type census to use instead of reading it (both of its procedures scan the whole
+         * store), when the caller has read it already; empty to read it.
+         *
+         * @return the census
+         */
+        public Optional<StoredTypeCensus> census() {
+            return Optional.ofNullable(census);
         }
 
         /**
@@ -208,6 +221,7 @@ public record GraphFingerprint(ContentFingerprint content, String schema, int co
             b.fetchSize = fetchSize;
             b.tempDirectory = tempDirectory;
             b.contentVersion = contentVersion;
+            b.census = census;
             return b;
         }
 
@@ -234,8 +248,22 @@ public record GraphFingerprint(ContentFingerprint content, String schema, int co
             private int fetchSize = 2000;
             private Path tempDirectory;
             private int contentVersion = GraphFingerprinter.CURRENT_VERSION;
+            private StoredTypeCensus census;
 
             private Builder() {
+            }
+
+            /**
+             * The database's stored-type census, already read (for example by a restore that compares
+             * it with the backup's): the content fingerprint (version 2) uses it instead of reading it
+             * again. It must describe the database as it is while the fingerprint is computed.
+             *
+             * @param census the census, or {@code null} to read it (the default)
+             * @return this builder
+             */
+            public Builder census(StoredTypeCensus census) {
+                this.census = census;
+                return this;
             }
 
             /**

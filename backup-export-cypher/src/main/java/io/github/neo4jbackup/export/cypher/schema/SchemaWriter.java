@@ -6,6 +6,7 @@ import org.neo4j.driver.AccessMode;
 import org.neo4j.driver.Driver;
 import org.neo4j.driver.Session;
 import org.neo4j.driver.SessionConfig;
+import org.neo4j.driver.Transaction;
 import org.neo4j.driver.Values;
 import org.neo4j.driver.exceptions.Neo4jException;
 import org.neo4j.driver.summary.Notification;
@@ -134,6 +135,61 @@ public final class SchemaWriter {
             }
         }
         return List.copyOf(noEffect);
+    }
+
+    /**
+     * Runs DDL statements in as few transactions as the server allows: LOOKUP index statements one by
+     * one as {@link #applyStatements} does (an equivalent LOOKUP index under another name is not an
+     * error), all others together in one schema transaction. When that transaction fails, nothing of
+     * it was applied and the statements are run one by one, so that the failure names its statement.
+     *
+     * @param driver     the driver (owned by the caller)
+     * @param database   the target database
+     * @param statements the statements (e.g. the constraints of a backup, before its data)
+     * @return as {@link #applyStatements}: the statements that had no effect
+     * @throws RestoreFailedException when a statement fails; the statements before it have been applied
+     */
+    public static List<String> applyTogether(Driver driver, String database, List<String> statements) {
+        Objects.requireNonNull(driver, "driver");
+        Objects.requireNonNull(database, "database");
+        Objects.requireNonNull(statements, "statements");
+        List<String> lookups = new ArrayList<>();
+        List<String> others = new ArrayList<>();
+        for (String statement : statements) {
+            String ddl = strip(statement);
+            if (!ddl.isEmpty()) {
+                (isLookup(ddl) ? lookups : others).add(ddl);
+            }
+        }
+        List<String> noEffect = new ArrayList<>(applyStatements(driver, database, lookups));
+        if (others.size() < 2) {
+            noEffect.addAll(applyStatements(driver, database, others));
+            return List.copyOf(noEffect);
+        }
+        List<String> together = new ArrayList<>();
+        try (Session session = driver.session(SessionConfig.builder().withDatabase(database)
+                .withDefaultAccessMode(AccessMode.WRITE).build());
+             Transaction tx = session.beginTransaction()) {
+            for (String ddl : others) {
+                for (Notification n : tx.run(CypherLanguage.pin(ddl)).consume().notifications()) {
+                    if (n.code() != null && n.code().endsWith("IndexOrConstraintAlreadyExists")) {
+                        together.add(ddl + " -- " + n.description());
+                    }
+                }
+            }
+            tx.commit();
+            noEffect.addAll(together);
+            return List.copyOf(noEffect);
+        } catch (Neo4jException e) {
+            // rolled back: one by one, for a message naming the statement that fails
+            noEffect.addAll(applyStatements(driver, database, others));
+            return List.copyOf(noEffect);
+        }
+    }
+
+    private static String strip(String statement) {
+        String ddl = statement.strip();
+        return ddl.endsWith(";") ? ddl.substring(0, ddl.length() - 1).strip() : ddl;
     }
 
     private static boolean isLookup(String ddl) {

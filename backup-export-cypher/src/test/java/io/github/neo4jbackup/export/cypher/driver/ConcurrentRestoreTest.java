@@ -1,5 +1,6 @@
 package io.github.neo4jbackup.export.cypher.driver;
 
+import io.github.neo4jbackup.core.RestoreFailedException;
 import io.github.neo4jbackup.core.spi.Attributes;
 import io.github.neo4jbackup.core.spi.ExportContext;
 import io.github.neo4jbackup.core.spi.RestoreSink;
@@ -7,6 +8,7 @@ import io.github.neo4jbackup.export.cypher.GraphitiFixture;
 import io.github.neo4jbackup.export.cypher.Neo4jTestServer;
 import io.github.neo4jbackup.export.cypher.census.CensusAttributes;
 import io.github.neo4jbackup.export.cypher.fingerprint.GraphFingerprint;
+import io.github.neo4jbackup.export.cypher.schema.SchemaWriter;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -30,7 +32,9 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
  * The concurrent paths of the driver restore against a real server: several node writers and
  * relationship writers restore exactly; a failing batch of either kind stops the restore, which
  * fails saying how many nodes and relationships were committed (and the database holds exactly
- * those); batches that contend for the same nodes complete.
+ * those); batches that contend for the same nodes complete; the indexes on nodes are created before
+ * the relationships (a failure to create one fails the restore with the same account), the
+ * constraints before the data in one transaction.
  */
 class ConcurrentRestoreTest {
 
@@ -195,6 +199,120 @@ class ConcurrentRestoreTest {
         assertThat(count("MATCH ()-[r]->() RETURN count(DISTINCT r.i)")).isEqualTo(3000);
         assertThat(count("MATCH (h:Hub)-[r]-() RETURN count(r)")).isEqualTo(3000);
         assertThat(Long.parseLong(result.attributes().get("restore.retries"))).isNotNegative();
+    }
+
+    @Test
+    void nodeIndexesAreCreatedBeforeTheRelationshipsAndAFailingRelationshipBatchStillSaysWhatWasCommitted()
+            throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        GraphFileWriter w = writer(out);
+        w.schema(new GraphRecord.SchemaStatement(GraphRecord.SchemaKind.CONSTRAINT, "link_id",
+                "CREATE CONSTRAINT link_id IF NOT EXISTS FOR ()-[r:LINK]-() REQUIRE r.id IS UNIQUE"));
+        w.schema(new GraphRecord.SchemaStatement(GraphRecord.SchemaKind.INDEX, "item_name",
+                "CREATE INDEX item_name IF NOT EXISTS FOR (n:Item) ON (n.name)"));
+        w.schema(new GraphRecord.SchemaStatement(GraphRecord.SchemaKind.INDEX, "item_text",
+                "CREATE FULLTEXT INDEX item_text IF NOT EXISTS FOR (n:Item) ON EACH [n.name]"));
+        w.schema(new GraphRecord.SchemaStatement(GraphRecord.SchemaKind.INDEX, "link_weight",
+                "CREATE INDEX link_weight IF NOT EXISTS FOR ()-[r:LINK]-() ON (r.weight)"));
+        for (int i = 0; i < 300; i++) {
+            w.node(i, List.of("Item"), Map.of("id", Values.value(i), "name", Values.value("item " + i)));
+        }
+        for (int i = 0; i < 1000; i++) {
+            // relationship 800 repeats the id of relationship 5
+            w.relationship(i % 300, (i * 7 + 1) % 300, "LINK", Map.of("id", Values.value(i == 800 ? 5 : i),
+                    "weight", Values.value(i)));
+        }
+        w.finish(null, null);
+
+        DriverRestoreSink sink = DriverRestoreSink.builder(driver).batchSize(10).writers(2).relationshipWriters(3)
+                .build();
+        assertThatThrownBy(() -> sink.restore(new ByteArrayInputStream(out.toByteArray()), null))
+                .isInstanceOf(IOException.class)
+                .hasMessageContaining("PARTIAL restore")
+                .hasMessageNotContaining("wrote all data")
+                .satisfies(e -> {
+                    long[] committed = committed(e.getMessage());
+                    assertThat(committed[0]).isEqualTo(300).isEqualTo(count("MATCH (n) RETURN count(n)"));
+                    assertThat(committed[1]).isEqualTo(count("MATCH ()-[r]->() RETURN count(r)")).isLessThan(991);
+                });
+        // the indexes on nodes were created once the nodes were written, before the relationships
+        // (they populate while the relationships load); the one on relationships waits for their end
+        try (Session s = driver.session()) {
+            assertThat(s.run("SHOW INDEXES YIELD name, type, owningConstraint WHERE owningConstraint IS NULL "
+                    + "AND type <> 'LOOKUP' RETURN name ORDER BY name").list(r -> r.get(0).asString()))
+                    .containsExactly("item_name", "item_text");
+        }
+    }
+
+    @Test
+    void aNodeIndexThatCannotBeCreatedWhileTheRelationshipsLoadFailsTheRestoreAndSaysWhatWasCommitted()
+            throws IOException {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        GraphFileWriter w = writer(out);
+        w.schema(new GraphRecord.SchemaStatement(GraphRecord.SchemaKind.INDEX, "item_name",
+                "CREATE INDEX item_name IF NOT EXISTS FOR (n:Item) ON (n.name)"));
+        // an analyzer the server does not have: the creation fails (with the other index, in one transaction)
+        w.schema(new GraphRecord.SchemaStatement(GraphRecord.SchemaKind.INDEX, "item_text",
+                "CREATE FULLTEXT INDEX item_text IF NOT EXISTS FOR (n:Item) ON EACH [n.name] "
+                        + "OPTIONS {indexConfig: {`fulltext.analyzer`: 'no-such-analyzer'}}"));
+        for (int i = 0; i < 100; i++) {
+            w.node(i, List.of("Item"), Map.of("name", Values.value("item " + i)));
+        }
+        for (int i = 0; i < 3000; i++) {
+            w.relationship(i % 100, (i * 3 + 1) % 100, "LINK", Map.of());
+        }
+        w.finish(null, null);
+
+        DriverRestoreSink sink = DriverRestoreSink.builder(driver).batchSize(10).writers(2).relationshipWriters(2)
+                .build();
+        // the indexes are created on their own thread while the relationships load: the failure is
+        // noticed either before a later batch (no batch after it) or, at the latest, after the data
+        assertThatThrownBy(() -> sink.restore(new ByteArrayInputStream(out.toByteArray()), null))
+                .isInstanceOf(RestoreFailedException.class)
+                .hasMessageContaining("item_text")
+                .hasMessageContaining("no-such-analyzer")
+                .satisfies(e -> {
+                    long relationships = count("MATCH ()-[r]->() RETURN count(r)");
+                    assertThat(count("MATCH (n) RETURN count(n)")).isEqualTo(100);
+                    if (e.getMessage().contains("PARTIAL restore")) {
+                        long[] committed = committed(e.getMessage());
+                        assertThat(committed[0]).isEqualTo(100);
+                        assertThat(committed[1]).isEqualTo(relationships).isLessThan(3000);
+                    } else {
+                        assertThat(e.getMessage()).contains("wrote all data (100 nodes, 3000 relationships), but "
+                                + "creating or populating the indexes failed");
+                        assertThat(relationships).isEqualTo(3000);
+                    }
+                });
+        try (Session s = driver.session()) {
+            // the statements were applied one by one after the transaction failed: the first exists
+            assertThat(s.run("SHOW INDEXES YIELD name, type WHERE type <> 'LOOKUP' RETURN name")
+                    .list(r -> r.get(0).asString())).containsExactly("item_name");
+        }
+    }
+
+    @Test
+    void constraintsBeforeTheDataAreAppliedTogetherAndAFailingOneIsNamed() {
+        List<String> valid = List.of(
+                "CREATE CONSTRAINT a_id IF NOT EXISTS FOR (n:A) REQUIRE n.id IS UNIQUE",
+                "CREATE CONSTRAINT b_id IF NOT EXISTS FOR (n:B) REQUIRE n.id IS UNIQUE;",
+                "CREATE CONSTRAINT r_id IF NOT EXISTS FOR ()-[r:R]-() REQUIRE r.id IS UNIQUE");
+        assertThat(SchemaWriter.applyTogether(driver, "neo4j", valid)).isEmpty();
+        assertThat(count("SHOW CONSTRAINTS YIELD name RETURN count(*)")).isEqualTo(3);
+        // applied again: no effect, reported as such
+        assertThat(SchemaWriter.applyTogether(driver, "neo4j", valid)).hasSize(3);
+
+        server.clear();
+        // the second conflicts with the first (same name, another definition): the transaction fails,
+        // the statements are applied one by one and the failure names the statement
+        List<String> conflicting = List.of(
+                "CREATE CONSTRAINT c_id FOR (n:C) REQUIRE n.id IS UNIQUE",
+                "CREATE CONSTRAINT c_id FOR (n:D) REQUIRE n.id IS UNIQUE");
+        assertThatThrownBy(() -> SchemaWriter.applyTogether(driver, "neo4j", conflicting))
+                .isInstanceOf(RestoreFailedException.class)
+                .hasMessageContaining("FOR (n:D)")
+                .hasMessageContaining("The statements before it were applied");
+        assertThat(count("SHOW CONSTRAINTS YIELD name RETURN count(*)")).isEqualTo(1);
     }
 
     private static long[] committed(String message) {
