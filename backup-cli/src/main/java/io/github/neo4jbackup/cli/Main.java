@@ -43,7 +43,7 @@ public final class Main {
     public static int run(String[] args, CliContext ctx) {
         List<String> argList = Arrays.asList(args);
         boolean jsonRequested = argList.contains("--json");
-        CommandLine cl = new CommandLine(new NeoBackupCommand(ctx));
+        CommandLine cl = NeoBackupCommand.commandLine(ctx, args);
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         cl.setOut(new java.io.PrintWriter(ctx.out(), true)); // --help and --version
         cl.setErr(new java.io.PrintWriter(ctx.err(), true));

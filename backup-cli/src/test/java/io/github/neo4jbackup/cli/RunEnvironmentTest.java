@@ -54,7 +54,7 @@ class RunEnvironmentTest {
     /** Parses a run command line (without running it) in a context with this environment. */
     static RunCommand parse(Map<String, String> env, String... args) {
         PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        CommandLine cl = new CommandLine(new NeoBackupCommand(CliContext.of(env, sink, sink)));
+        CommandLine cl = NeoBackupCommand.commandLine(CliContext.of(env, sink, sink));
         cl.setCaseInsensitiveEnumValuesAllowed(true);
         CommandLine.ParseResult parsed = cl.parseArgs(args);
         return (RunCommand) parsed.subcommand().commandSpec().userObject();
@@ -89,7 +89,7 @@ class RunEnvironmentTest {
     @Test
     void everyOptionOfRunHasAVariableAndTheDocumentationListsThemAll() throws Exception {
         PrintStream sink = new PrintStream(new ByteArrayOutputStream(), true, StandardCharsets.UTF_8);
-        CommandLine run = new CommandLine(new NeoBackupCommand(CliContext.of(Map.of(), sink, sink))).getSubcommands().get("run");
+        CommandLine run = NeoBackupCommand.commandLine(CliContext.of(Map.of(), sink, sink)).getSubcommands().get("run");
         Set<String> options = run.getCommandSpec().options().stream().map(CommandLine.Model.OptionSpec::longestName)
                 .collect(Collectors.toCollection(TreeSet::new));
         options.removeAll(Set.of("--help", "--version", "--json"));
