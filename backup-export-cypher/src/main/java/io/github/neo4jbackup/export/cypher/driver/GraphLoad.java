@@ -2,7 +2,6 @@ package io.github.neo4jbackup.export.cypher.driver;
 
 import io.github.neo4jbackup.core.RestoreFailedException;
 import io.github.neo4jbackup.core.spi.GraphCounts;
-import io.github.neo4jbackup.export.cypher.CypherLanguage;
 import io.github.neo4jbackup.export.cypher.census.StoredTypeCensus;
 import io.github.neo4jbackup.export.cypher.restore.RestorePhases;
 import io.github.neo4jbackup.export.cypher.schema.EntityType;
@@ -13,10 +12,8 @@ import org.neo4j.driver.AccessMode;
 import org.neo4j.driver.Driver;
 import org.neo4j.driver.Session;
 import org.neo4j.driver.SessionConfig;
-import org.neo4j.driver.Transaction;
 import org.neo4j.driver.TransactionConfig;
 import org.neo4j.driver.Values;
-import org.neo4j.driver.exceptions.Neo4jException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -356,32 +353,10 @@ final class GraphLoad {
      * @return the number of statements applied
      */
     private int createIndexes(List<GraphRecord.SchemaStatement> indexes) {
-        List<String> statements = indexes.stream().map(GraphRecord.SchemaStatement::cypher).map(GraphLoad::ddl)
-                .filter(s -> !s.isEmpty()).toList();
-        if (statements.isEmpty()) {
-            return 0;
-        }
-        if (statements.size() > 1) {
-            try (Session session = driver.session(SessionConfig.builder().withDatabase(database)
-                    .withDefaultAccessMode(AccessMode.WRITE).build());
-                 Transaction tx = session.beginTransaction(txConfig)) {
-                for (String s : statements) {
-                    tx.run(CypherLanguage.pin(s)).consume();
-                }
-                tx.commit();
-                return statements.size();
-            } catch (Neo4jException e) {
-                LOG.info("Restore of {}: creating the {} indexes in one transaction failed ({}); creating them one by "
-                        + "one", what, statements.size(), e.getMessage());
-            }
-        }
-        SchemaWriter.applyStatements(driver, database, statements);
+        List<String> statements = indexes.stream().map(GraphRecord.SchemaStatement::cypher)
+                .filter(s -> !s.isBlank()).toList();
+        SchemaWriter.applyTogether(driver, database, statements, txConfig);
         return statements.size();
-    }
-
-    private static String ddl(String statement) {
-        String s = statement.strip();
-        return s.endsWith(";") ? s.substring(0, s.length() - 1).strip() : s;
     }
 
     /**

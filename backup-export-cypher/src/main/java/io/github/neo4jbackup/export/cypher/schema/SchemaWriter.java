@@ -7,10 +7,13 @@ import org.neo4j.driver.Driver;
 import org.neo4j.driver.Session;
 import org.neo4j.driver.SessionConfig;
 import org.neo4j.driver.Transaction;
+import org.neo4j.driver.TransactionConfig;
 import org.neo4j.driver.Values;
 import org.neo4j.driver.exceptions.Neo4jException;
 import org.neo4j.driver.summary.Notification;
 import org.neo4j.driver.summary.ResultSummary;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -36,6 +39,8 @@ import java.util.Objects;
  * compare fingerprints afterwards ({@link DatabaseSchema#differences(DatabaseSchema)}).
  */
 public final class SchemaWriter {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SchemaWriter.class);
 
     /** Which part of a schema to apply. */
     public enum Phase {
@@ -150,6 +155,23 @@ public final class SchemaWriter {
      * @throws RestoreFailedException when a statement fails; the statements before it have been applied
      */
     public static List<String> applyTogether(Driver driver, String database, List<String> statements) {
+        return applyTogether(driver, database, statements, TransactionConfig.empty());
+    }
+
+    /**
+     * As {@link #applyTogether(Driver, String, List)}, with the configuration (timeout, metadata) of the
+     * schema transaction.
+     *
+     * @param driver     the driver (owned by the caller)
+     * @param database   the target database
+     * @param statements the statements (e.g. the indexes of a backup, after its data)
+     * @param config     the configuration of the transaction that applies them together
+     * @return the statements that had no effect
+     * @throws RestoreFailedException when a statement fails; the statements before it have been applied
+     */
+    public static List<String> applyTogether(Driver driver, String database, List<String> statements,
+                                             TransactionConfig config) {
+        Objects.requireNonNull(config, "config");
         Objects.requireNonNull(driver, "driver");
         Objects.requireNonNull(database, "database");
         Objects.requireNonNull(statements, "statements");
@@ -169,7 +191,7 @@ public final class SchemaWriter {
         List<String> together = new ArrayList<>();
         try (Session session = driver.session(SessionConfig.builder().withDatabase(database)
                 .withDefaultAccessMode(AccessMode.WRITE).build());
-             Transaction tx = session.beginTransaction()) {
+             Transaction tx = session.beginTransaction(config)) {
             for (String ddl : others) {
                 for (Notification n : tx.run(CypherLanguage.pin(ddl)).consume().notifications()) {
                     if (n.code() != null && n.code().endsWith("IndexOrConstraintAlreadyExists")) {
@@ -182,6 +204,8 @@ public final class SchemaWriter {
             return List.copyOf(noEffect);
         } catch (Neo4jException e) {
             // rolled back: one by one, for a message naming the statement that fails
+            LOG.info("Applying {} schema statements to database '{}' in one transaction failed ({}); applying them "
+                    + "one by one", others.size(), database, e.getMessage());
             noEffect.addAll(applyStatements(driver, database, others));
             return List.copyOf(noEffect);
         }
