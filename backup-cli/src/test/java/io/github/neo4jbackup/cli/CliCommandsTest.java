@@ -24,6 +24,7 @@ import java.util.Map;
 import java.util.stream.Stream;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /**
  * Every command in-process against a real Neo4j (Bolt, embedded harness), a scratch server, local
@@ -70,6 +71,19 @@ class CliCommandsTest {
         try (Session session = server.driver().session()) {
             session.run("CREATE (a:Person {name: 'Ada'})-[:KNOWS {since: 1840}]->(b:Person {name: 'Charles'})").consume();
         }
+    }
+
+    @Test
+    void closingTheResourcesClosesTheirDriverWithoutWaitingForItsThreads() {
+        Resources res = new Resources(CliContext.of(Map.of(), System.out, System.err));
+        org.neo4j.driver.Driver driver = res.driver(server.boltUri(), new Options.Credentials());
+        assertThat(driver.executableQuery("RETURN 1 AS one").execute().records().get(0).get("one").asInt())
+                .isEqualTo(1);
+
+        res.close();
+
+        assertThatThrownBy(driver::session).isInstanceOf(IllegalStateException.class)
+                .hasMessageContaining("closed");
     }
 
     static Map<String, String> env() {
