@@ -10,11 +10,13 @@ import io.github.neo4jbackup.export.cypher.schema.IndexDefinition;
 import io.github.neo4jbackup.export.cypher.schema.SchemaReader;
 import org.neo4j.driver.AccessMode;
 import org.neo4j.driver.Driver;
+import org.neo4j.driver.Record;
 import org.neo4j.driver.Session;
 import org.neo4j.driver.SessionConfig;
 import org.neo4j.driver.TransactionContext;
 import org.neo4j.driver.exceptions.Neo4jException;
 
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,12 +111,18 @@ public final class TargetDatabase {
         return new long[] {nodes, relationships};
     }
 
+    /** Count-store lookups per counting query: one round trip for a typical graph, bounded query text. */
+    private static final int COUNTS_PER_QUERY = 64;
+
     /**
      * Entity counts: totals, nodes per label and relationships per type, all from the count store in
-     * one read transaction ({@code CALL db.labels()} then {@code MATCH (n:`L`) RETURN count(n)} per
-     * label; likewise for relationship types). Labels and types without entities are left out, so two
-     * databases with the same data have equal counts even if one has unused tokens. Driver exceptions
-     * are not wrapped.
+     * one read transaction. One query lists the labels and relationship types ({@code db.labels()},
+     * {@code db.relationshipTypes()}); the counts ({@code MATCH (n:`L`) RETURN count(n)} per label,
+     * likewise per type, plus the totals) are read as the branches of {@code UNION ALL} queries, so a
+     * graph with up to 62 labels and types costs two round trips and two query plans (a server that
+     * has just started compiles every distinct query text). Labels and types without entities are left
+     * out, so two databases with the same data have equal counts even if one has unused tokens.
+     * Driver exceptions are not wrapped.
      *
      * @param driver   the driver
      * @param database the database
@@ -124,30 +132,63 @@ public final class TargetDatabase {
         Objects.requireNonNull(driver, "driver");
         Objects.requireNonNull(database, "database");
         try (Session session = read(driver, database)) {
-            return session.executeRead(tx -> {
-                long[] totals = totals(tx);
-                Map<String, Long> labels = new LinkedHashMap<>();
-                List<String> labelNames = tx.run(CypherLanguage.PREFIX + "CALL db.labels() YIELD label RETURN label").list(r -> r.get(0).asString());
-                for (String label : labelNames) {
-                    long c = tx.run(CypherLanguage.PREFIX + "MATCH (n:" + CypherNames.quote(label) + ") RETURN count(n) AS c").single()
-                            .get("c").asLong();
-                    if (c > 0) {
-                        labels.put(label, c);
-                    }
-                }
-                Map<String, Long> types = new LinkedHashMap<>();
-                List<String> typeNames = tx.run(CypherLanguage.PREFIX + "CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType")
-                        .list(r -> r.get(0).asString());
-                for (String type : typeNames) {
-                    long c = tx.run(CypherLanguage.PREFIX + "MATCH ()-[r:" + CypherNames.quote(type) + "]->() RETURN count(r) AS c").single()
-                            .get("c").asLong();
-                    if (c > 0) {
-                        types.put(type, c);
-                    }
-                }
-                return new GraphCounts(totals[0], totals[1], labels, types);
-            });
+            return session.executeRead(TargetDatabase::counts);
         }
+    }
+
+    private static GraphCounts counts(TransactionContext tx) {
+        List<String> labelNames = new ArrayList<>();
+        List<String> typeNames = new ArrayList<>();
+        tx.run(CypherLanguage.PREFIX + "CALL db.labels() YIELD label RETURN 0 AS kind, label AS name"
+                + " UNION ALL CALL db.relationshipTypes() YIELD relationshipType RETURN 1 AS kind, relationshipType AS name")
+                .forEachRemaining(r -> (r.get("kind").asInt() == 0 ? labelNames : typeNames).add(r.get("name").asString()));
+        // branch i counts (WITH first: a grouping key beside count() would give no row for zero):
+        // -1 all nodes, -2 all relationships, 0..L-1 the labels, L..L+T-1 the types
+        List<String> branches = new ArrayList<>(labelNames.size() + typeNames.size() + 2);
+        branches.add("MATCH (n) WITH count(n) AS c RETURN -1 AS i, c");
+        branches.add("MATCH ()-[r]->() WITH count(r) AS c RETURN -2 AS i, c");
+        for (int i = 0; i < labelNames.size(); i++) {
+            branches.add("MATCH (n:" + CypherNames.quote(labelNames.get(i)) + ") WITH count(n) AS c RETURN " + i + " AS i, c");
+        }
+        for (int j = 0; j < typeNames.size(); j++) {
+            branches.add("MATCH ()-[r:" + CypherNames.quote(typeNames.get(j)) + "]->() WITH count(r) AS c RETURN "
+                    + (labelNames.size() + j) + " AS i, c");
+        }
+        long[] counts = new long[labelNames.size() + typeNames.size()];
+        long nodes = -1;
+        long relationships = -1;
+        for (int from = 0; from < branches.size(); from += COUNTS_PER_QUERY) {
+            String query = CypherLanguage.PREFIX
+                    + String.join(" UNION ALL ", branches.subList(from, Math.min(branches.size(), from + COUNTS_PER_QUERY)));
+            for (Record r : tx.run(query).list()) {
+                int i = r.get("i").asInt();
+                long c = r.get("c").asLong();
+                if (i == -1) {
+                    nodes = c;
+                } else if (i == -2) {
+                    relationships = c;
+                } else {
+                    counts[i] = c;
+                }
+            }
+        }
+        if (nodes < 0 || relationships < 0) {
+            throw new IllegalStateException("the count store did not answer for the node and relationship totals");
+        }
+        Map<String, Long> labels = new LinkedHashMap<>();
+        for (int i = 0; i < labelNames.size(); i++) {
+            if (counts[i] > 0) {
+                labels.put(labelNames.get(i), counts[i]);
+            }
+        }
+        Map<String, Long> types = new LinkedHashMap<>();
+        for (int j = 0; j < typeNames.size(); j++) {
+            long c = counts[labelNames.size() + j];
+            if (c > 0) {
+                types.put(typeNames.get(j), c);
+            }
+        }
+        return new GraphCounts(nodes, relationships, labels, types);
     }
 
     /**

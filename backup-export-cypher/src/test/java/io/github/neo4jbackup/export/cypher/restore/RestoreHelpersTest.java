@@ -85,6 +85,30 @@ class RestoreHelpersTest {
     }
 
     @Test
+    void countsOfMoreLabelsAndTypesThanOneCountingQueryHolds() {
+        // 70 labels and 70 types (plus totals): three UNION ALL queries of count-store lookups
+        StringBuilder create = new StringBuilder("CREATE ");
+        for (int i = 0; i < 70; i++) {
+            create.append(i == 0 ? "" : ", ").append("(n").append(i).append(":`L").append(i).append("`:Shared)")
+                    .append(", (n").append(i).append(")-[:`T ").append(i).append("`]->(n").append(i).append(")");
+            if (i % 7 == 0) {
+                create.append(", (n").append(i).append(")-[:`T ").append(i).append("`]->(n").append(i).append(")");
+            }
+        }
+        run(create.toString());
+        GraphCounts counts = TargetDatabase.counts(driver, "neo4j");
+
+        Map<String, Long> labels = new HashMap<>();
+        Map<String, Long> types = new HashMap<>();
+        for (int i = 0; i < 70; i++) {
+            labels.put("L" + i, 1L);
+            types.put("T " + i, i % 7 == 0 ? 2L : 1L);
+        }
+        labels.put("Shared", 70L);
+        assertThat(counts).isEqualTo(new GraphCounts(70, 80, labels, types));
+    }
+
+    @Test
     void countsLeaveOutUnusedTokens() {
         run("CREATE (:Gone)-[:GONE_TOO]->(:Stays)");
         run("MATCH (n:Gone) DETACH DELETE n");
