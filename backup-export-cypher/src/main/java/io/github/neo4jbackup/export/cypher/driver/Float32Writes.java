@@ -55,7 +55,7 @@ final class Float32Writes {
 
     /**
      * Puts the properties into the row: {@code p} those written with SET, {@code v} the 32-bit float
-     * arrays written through the procedure.
+     * arrays written through the procedure (as {@code float[]}, see {@link #floats}).
      *
      * @return whether the row has vectors
      */
@@ -67,7 +67,7 @@ final class Float32Writes {
             return false;
         }
         Map<String, Value> p = new HashMap<>(properties);
-        Map<String, Value> v = new HashMap<>(4);
+        Map<String, Object> v = new HashMap<>(4);
         for (Map.Entry<String, String> e : storedTypes.entrySet()) {
             Value value = p.get(e.getKey());
             if (value == null || !StoredTypeCensus.FLOAT_ARRAY.equals(e.getValue())) {
@@ -75,7 +75,7 @@ final class Float32Writes {
             }
             String problem = problem(session, node, value);
             if (problem == null) {
-                v.put(e.getKey(), p.remove(e.getKey()));
+                v.put(e.getKey(), floats(p.remove(e.getKey())));
                 written++;
             } else if (widened.add(entity + "\u0000" + e.getKey())) {
                 String warning = entity + " property '" + e.getKey() + "': FloatArray values are restored as "
@@ -88,8 +88,22 @@ final class Float32Writes {
         if (v.isEmpty()) {
             return false;
         }
-        row.put("v", Values.value((Map) v));
+        row.put("v", v);
         return true;
+    }
+
+    /**
+     * The vector as a {@code float[]} (exact: every element is a 32-bit float), which the driver turns
+     * into a list parameter only when the batch is sent. A batch waits for a writer, and a list value
+     * of boxed elements is seven times the size: kept as values, the vectors of the batches in flight
+     * survive collections and are copied again and again.
+     */
+    private static float[] floats(Value vector) {
+        float[] floats = new float[vector.size()];
+        for (int i = 0; i < floats.length; i++) {
+            floats[i] = (float) vector.get(i).asDouble();
+        }
+        return floats;
     }
 
     /** Why a float32 vector cannot go through the procedure, or {@code null} when it can. */

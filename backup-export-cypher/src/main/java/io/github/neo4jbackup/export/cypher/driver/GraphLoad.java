@@ -13,7 +13,6 @@ import org.neo4j.driver.Driver;
 import org.neo4j.driver.Session;
 import org.neo4j.driver.SessionConfig;
 import org.neo4j.driver.TransactionConfig;
-import org.neo4j.driver.Values;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -228,7 +227,7 @@ final class GraphLoad {
         boolean vectors = float32.split(session, row, n.properties(), n.storedTypes(), true,
                 n.storedTypes().isEmpty() ? null : StoredTypeCensus.nodeName(n.labels()));
         String query = nodeQueries.computeIfAbsent(new LoadBatches.Group<>(n.labels(), vectors), LoadBatches::nodeQuery);
-        nodeBatch.add(query, Values.value(row), chars);
+        nodeBatch.add(query, row, chars);
     }
 
     /**
@@ -335,7 +334,7 @@ final class GraphLoad {
                 r.storedTypes().isEmpty() ? null : StoredTypeCensus.relationshipName(r.type()));
         String query = relationshipQueries.computeIfAbsent(new LoadBatches.Group<>(r.type(), vectors),
                 LoadBatches::relationshipQuery);
-        relationshipBatch.add(query, Values.value(row), chars);
+        relationshipBatch.add(query, row, chars);
     }
 
     private void submitRelationships() {

@@ -5,7 +5,6 @@ import io.github.neo4jbackup.export.cypher.CypherNames;
 import org.neo4j.driver.Record;
 import org.neo4j.driver.Result;
 import org.neo4j.driver.TransactionContext;
-import org.neo4j.driver.Value;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -57,13 +56,17 @@ final class LoadBatches {
         return group.vectors() ? query + Float32Writes.relationshipSuffix() : query;
     }
 
-    /** Rows grouped by query text, bounded by rows and by the characters of backup text they came from. */
+    /**
+     * Rows grouped by query text, bounded by rows and by the characters of backup text they came from.
+     * A row is a map of parameter values (driver values, or {@code float[]} vectors); the driver
+     * converts it when the writer sends the batch.
+     */
     abstract static class Rows {
-        final Map<String, List<Value>> byQuery = new LinkedHashMap<>();
+        final Map<String, List<Object>> byQuery = new LinkedHashMap<>();
         int rows;
         long chars;
 
-        void add(String query, Value row, int lineChars) {
+        void add(String query, Map<String, Object> row, int lineChars) {
             byQuery.computeIfAbsent(query, q -> new ArrayList<>()).add(row);
             rows++;
             chars += lineChars;
@@ -93,7 +96,7 @@ final class LoadBatches {
             long[] pairs = new long[rows * 2];
             int n = 0;
             long nodes = 0;
-            for (Map.Entry<String, List<Value>> g : byQuery.entrySet()) {
+            for (Map.Entry<String, List<Object>> g : byQuery.entrySet()) {
                 Result result = tx.run(g.getKey(), Map.of("rows", g.getValue()));
                 while (result.hasNext()) {
                     Record r = result.next();
@@ -130,7 +133,7 @@ final class LoadBatches {
         @Override
         public Long write(TransactionContext tx) {
             long relationships = 0;
-            for (Map.Entry<String, List<Value>> g : byQuery.entrySet()) {
+            for (Map.Entry<String, List<Object>> g : byQuery.entrySet()) {
                 relationships += tx.run(g.getKey(), Map.of("rows", g.getValue())).consume().counters()
                         .relationshipsCreated();
             }
