@@ -3,7 +3,6 @@ package io.github.neo4jbackup.export.cypher.driver;
 import io.github.neo4jbackup.export.cypher.census.StoredTypeCensus;
 import org.neo4j.driver.Session;
 import org.neo4j.driver.Value;
-import org.neo4j.driver.Values;
 import org.neo4j.driver.exceptions.Neo4jException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,15 +54,15 @@ final class Float32Writes {
 
     /**
      * Puts the properties into the row: {@code p} those written with SET, {@code v} the 32-bit float
-     * arrays written through the procedure (as {@code float[]}, see {@link #floats}).
+     * arrays written through the procedure (as {@code float[]}, see {@link #floats}). The maps go in as
+     * they are: the driver makes parameter values of them on the writer's thread, not the reader's.
      *
      * @return whether the row has vectors
      */
-    @SuppressWarnings({"unchecked", "rawtypes"})
     boolean split(Session session, Map<String, Object> row, Map<String, Value> properties,
                   Map<String, String> storedTypes, boolean node, String entity) {
         if (storedTypes.isEmpty()) {
-            row.put("p", Values.value((Map) properties));
+            row.put("p", properties);
             return false;
         }
         Map<String, Value> p = new HashMap<>(properties);
@@ -84,7 +83,7 @@ final class Float32Writes {
                 LOG.warn("Restore of {} into '{}': {}", what, database, warning);
             }
         }
-        row.put("p", Values.value((Map) p));
+        row.put("p", p);
         if (v.isEmpty()) {
             return false;
         }
