@@ -271,8 +271,13 @@ public final class ApocCypherSource implements BackupSource {
         DatabaseSchema schema = watchdog.call("the schema", () -> SchemaReader.read(driver, database));
         StoredTypeCensus census = watchdog.call("the stored-type census", () -> StoredTypeCensus.read(driver, database));
         IdentifierRepair repair = IdentifierRepair.forNames(probe.names);
+        int rowBatch = RowBudget.batchSize(batchSize, schema.indexes(), census);
+        if (rowBatch < batchSize) {
+            LOG.info("APOC export of database '{}': {} entities per row instead of {}, because the database holds "
+                    + "float lists (vectors) that APOC writes as text", database, rowBatch, batchSize);
+        }
         LOG.info("APOC {} export of database '{}' started ({} nodes, {} relationships, batch size {})",
-                probe.apocVersion, database, before.nodes(), before.relationships(), batchSize);
+                probe.apocVersion, database, before.nodes(), before.relationships(), rowBatch);
 
         Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
         writer.write("// neo4j-backup " + TYPE + ": database '" + database + "', Neo4j " + probe.neo4jVersion + " "
@@ -288,7 +293,7 @@ public final class ApocCypherSource implements BackupSource {
             Result result = watchdog.call("the first rows of APOC's export", () -> session.run(CypherLanguage.PREFIX + "CALL " + PROCEDURE + "(null, $config) "
                     + "YIELD batches, nodes, relationships, source, cypherStatements "
                     + "RETURN batches, nodes, relationships, source, cypherStatements",
-                    Map.of("config", apocConfig()), transactionConfig()));
+                    Map.of("config", apocConfig(rowBatch)), transactionConfig()));
             ApocRowReader rows = new ApocRowReader(result, r -> watchdog.hasNext(r, "APOC's export rows"), repair, ctx);
             rewrite = rewrite(rows, writer);
             watchdog.call("the end of APOC's export", result::consume);
@@ -350,7 +355,7 @@ public final class ApocCypherSource implements BackupSource {
         attributes.put(FLOAT32_PASS, Integer.toString(float32Pass.size()));
         attributes.put(ROWS, Long.toString(rewrite.rows));
         attributes.put(SCHEMA_REPLACED, Long.toString(rewrite.schemaStatementsRemoved));
-        attributes.put("apoc.batchSize", Integer.toString(batchSize));
+        attributes.put("apoc.batchSize", Integer.toString(rowBatch));
         attributes.put("apoc.unwindBatchSize", Integer.toString(unwindBatchSize));
         attributes.put("apoc.statements", Long.toString(rewrite.statements));
         if (repair.affectedNames() > 0) {
@@ -362,11 +367,11 @@ public final class ApocCypherSource implements BackupSource {
                 attributes);
     }
 
-    private Map<String, Object> apocConfig() {
+    private Map<String, Object> apocConfig(int rowBatch) {
         Map<String, Object> config = new HashMap<>();
         config.put("stream", true);
         config.put("format", "cypher-shell");
-        config.put("batchSize", batchSize);
+        config.put("batchSize", rowBatch);
         config.put("useOptimizations", Map.of("type", "UNWIND_BATCH", "unwindBatchSize", unwindBatchSize));
         config.put("timeoutSeconds", Math.max(1, apocTimeout.toSeconds()));
         return config;

@@ -207,6 +207,30 @@ class ApocCypherSourceTest {
         assertThat(GraphFingerprint.compute(server.driver(), "neo4j").content().hex()).isNotEqualTo(contentBefore);
     }
 
+    @Test
+    void floatListsBoundTheEntitiesPerRowAndTheScriptStillRestoresExactly() throws IOException {
+        server.clear();
+        try (Session s = server.driver().session()) {
+            s.run("CREATE VECTOR INDEX wide IF NOT EXISTS FOR (n:Wide) ON (n.emb) OPTIONS {indexConfig: "
+                    + "{`vector.dimensions`: 2048, `vector.similarity_function`: 'cosine'}}").consume();
+            s.run("UNWIND range(1, 700) AS i CREATE (n:V {key: i}) WITH n, i "
+                    + "CALL db.create.setNodeVectorProperty(n, 'vec32', [i * 0.5, 0.25, -1.0]) RETURN count(*)").consume();
+        }
+        String contentBefore = GraphFingerprint.compute(server.driver(), "neo4j").content().hex();
+
+        Export export = export(ApocCypherSource.builder(server.driver()).database("neo4j").build());
+
+        // a row of 2,048-dimension vectors as text would be ~50,000 characters per entity: 10,000 per row is too many
+        int expected = (int) (RowBudget.ROW_CHARS / (2048L * RowBudget.CHARS_PER_ELEMENT + RowBudget.CHARS_PER_ENTITY));
+        assertThat(expected).isLessThan(400);
+        assertThat(export.description().attributes()).containsEntry("apoc.batchSize", Integer.toString(expected));
+        assertThat(Long.parseLong(export.description().attributes().get(ApocCypherSource.ROWS)))
+                .isGreaterThanOrEqualTo((700 + expected - 1) / expected);
+        server.clear();
+        sink().restore(new StringReader(export.script()));
+        assertThat(GraphFingerprint.compute(server.driver(), "neo4j").content().hex()).isEqualTo(contentBefore);
+    }
+
     private static Map<String, Value> properties() {
         try (Session s = server.driver().session()) {
             return new TreeMap<>(s.run("MATCH (n:V) RETURN n").single().get("n").asNode().asMap(v -> v));
