@@ -235,6 +235,13 @@ public final class AdminLoadSink implements RestoreSink {
     }
 
     private void load(byte[] header, InputStream data, Manifest manifest, LoadState state) throws IOException {
+        // neo4j-admin is started only now, after the pipeline's check of the whole backup (verifyFirst), and
+        // not while that check runs to hide its JVM start: `database load` deletes the database before it reads
+        // a byte of its input. In 5.26 and 2026.x, LoadDumpExecutor.execute takes the database lock, then
+        // deleteIfNecessary(layout, overwrite) removes the store files (all but the lock file) and the
+        // transaction logs, and only then does Loader.load open standard input. A load started early and killed
+        // because the check failed would leave the database deleted (measured: with nothing written to its
+        // standard input, databases/<db> held only database_lock and `database info` reported no database).
         List<String> args = admin.databaseArguments("load", database,
                 List.of("--from-stdin", "--overwrite-destination=" + overwriteDestination));
         AdminProcess process = admin.start(args, admin.timeout(), AdminProcess.Stdout.DRAIN, true);

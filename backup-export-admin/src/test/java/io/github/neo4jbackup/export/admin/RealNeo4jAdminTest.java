@@ -280,6 +280,48 @@ class RealNeo4jAdminTest {
         assertThat(info.inUse()).isFalse();
     }
 
+    /**
+     * Why {@link AdminLoadSink} starts neo4j-admin only after the whole backup was checked, and never
+     * while the check runs: {@code database load --overwrite-destination=true} deletes the database
+     * before it reads a byte of its input. Runs last: it leaves database 'neo4j' of the second home
+     * deleted.
+     */
+    @Test
+    @Order(6)
+    void loadDeletesTheDatabaseBeforeItReadsItsInput() throws Exception {
+        Path store = b.home.resolve("data/databases/neo4j");
+        assumeTrue(Files.isRegularFile(store.resolve("neostore")), "needs the database restored in step 5");
+        List<String> args = b.admin().databaseArguments("load", "neo4j",
+                List.of("--from-stdin", "--overwrite-destination=true"));
+        List<String> left;
+        try (var process = b.admin().start(args, java.time.Duration.ofMinutes(3),
+                io.github.neo4jbackup.export.admin.internal.AdminProcess.Stdout.DRAIN, true)) {
+            // nothing is ever written to its standard input
+            long deadline = System.nanoTime() + java.time.Duration.ofMinutes(2).toNanos();
+            do {
+                Thread.sleep(200);
+                left = storeFiles(store);
+            } while (!left.equals(List.of("database_lock")) && System.nanoTime() < deadline
+                    && ProcessHandle.of(process.pid()).map(ProcessHandle::isAlive).orElse(false));
+            process.kill();
+            process.waitFor();
+            assertThat(process.errorTail()).doesNotContain("Done:");
+        }
+        assertThat(left).as("the store files while neo4j-admin still waited for its first byte")
+                .containsExactly("database_lock");
+        assertThat(storeFiles(b.home.resolve("data/transactions/neo4j"))).isEmpty();
+        assertThatThrownBy(() -> b.admin().databaseInfo("neo4j")).isInstanceOf(SourceFailedException.class);
+    }
+
+    private static List<String> storeFiles(Path dir) throws IOException {
+        if (!Files.isDirectory(dir)) {
+            return List.of();
+        }
+        try (Stream<Path> walk = Files.walk(dir)) {
+            return walk.filter(Files::isRegularFile).map(p -> dir.relativize(p).toString()).sorted().toList();
+        }
+    }
+
     private static void deleteTree(Path dir) throws IOException {
         if (!Files.exists(dir)) {
             return;
