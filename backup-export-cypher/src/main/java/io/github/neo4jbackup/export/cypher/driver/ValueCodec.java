@@ -8,11 +8,6 @@ import org.neo4j.driver.types.Point;
 import org.neo4j.driver.types.Type;
 import org.neo4j.driver.types.TypeSystem;
 
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.LocalTime;
-import java.time.OffsetDateTime;
-import java.time.OffsetTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
@@ -518,17 +513,17 @@ final class ValueCodec {
             case BYTES:
                 return Values.value(Base64.getDecoder().decode(in.string()));
             case DATE:
-                return Values.value(LocalDate.parse(in.string()));
+                return Values.value(IsoTemporals.parseDate(in.string()));
             case TIME:
-                return Values.value(OffsetTime.parse(in.string()));
+                return Values.value(IsoTemporals.parseOffsetTime(in.string()));
             case LOCAL_TIME:
-                return Values.value(LocalTime.parse(in.string()));
+                return Values.value(IsoTemporals.parseLocalTime(in.string()));
             case LOCAL_DATE_TIME:
-                return Values.value(LocalDateTime.parse(in.string()));
+                return Values.value(IsoTemporals.parseLocalDateTime(in.string()));
             case DATE_TIME: {
                 String text = in.string();
-                return text.endsWith("]") ? Values.value(ZonedDateTime.parse(text))
-                        : Values.value(OffsetDateTime.parse(text));
+                return text.endsWith("]") ? Values.value(IsoTemporals.parseZonedDateTime(text))
+                        : Values.value(IsoTemporals.parseOffsetDateTime(text));
             }
             case DURATION: {
                 in.expect('[');
