@@ -2,8 +2,7 @@ package io.github.neo4jbackup.export.cypher.driver;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
-import java.io.Reader;
+import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
@@ -20,16 +19,25 @@ import java.util.TreeMap;
  * the trailer's counts match the records read, and nothing follows the trailer. Any problem is a
  * {@link GraphFormatException} naming the line. A stream that ends without a trailer is truncated.
  * Not thread-safe; the caller closes the stream.
+ *
+ * <p>Lines are split at the {@code '\n'} byte (which never occurs inside a UTF-8 multibyte
+ * sequence) and each line is decoded on its own, so a decoding problem names its line.
  */
 public final class GraphFileReader {
 
     private enum Section { START, SCHEMA, NODES, RELATIONSHIPS, END, EOF }
 
-    private final Reader reader;
-    private final char[] buffer = new char[64 * 1024];
+    /** A line's bytes kept between reads beyond this size are released once the line is decoded. */
+    private static final int KEEP_PENDING_BYTES = 1024 * 1024;
+
+    private final InputStream in;
+    private final int maxLineChars;
+    private final int maxLineBytes;
+    private final byte[] buffer = new byte[64 * 1024];
     private int bufferPos;
     private int bufferLimit;
-    private final StringBuilder pending = new StringBuilder();
+    private byte[] pending = new byte[0];
+    private int pendingLength;
     private long lineNumber;
     private int lastLineChars;
     private Section section = Section.START;
@@ -44,9 +52,18 @@ public final class GraphFileReader {
      * @param in the stream (UTF-8); not closed by this reader
      */
     public GraphFileReader(InputStream in) {
-        Objects.requireNonNull(in, "in");
-        this.reader = new InputStreamReader(in, StandardCharsets.UTF_8.newDecoder()
-                .onMalformedInput(CodingErrorAction.REPORT).onUnmappableCharacter(CodingErrorAction.REPORT));
+        this(in, GraphFormat.MAX_LINE_CHARS);
+    }
+
+    /** A reader with another line-length limit (tests use a small one). */
+    GraphFileReader(InputStream in, int maxLineChars) {
+        this.in = Objects.requireNonNull(in, "in");
+        if (maxLineChars < 1) {
+            throw new IllegalArgumentException("maxLineChars must be positive");
+        }
+        this.maxLineChars = maxLineChars;
+        // a character takes at most 3 UTF-8 bytes (a 4-byte sequence decodes to 2 chars)
+        this.maxLineBytes = (int) Math.min(3L * maxLineChars, Integer.MAX_VALUE - 16);
     }
 
     /**
@@ -323,18 +340,12 @@ public final class GraphFileReader {
 
     /** The next line without its '\n'; null at a clean end; a last line without '\n' is truncation. */
     private String readLine() throws IOException {
-        pending.setLength(0);
+        pendingLength = 0;
         while (true) {
             if (bufferPos == bufferLimit) {
-                int n;
-                try {
-                    n = reader.read(buffer, 0, buffer.length);
-                } catch (CharacterCodingException e) {
-                    throw new GraphFormatException(lineNumber + 1, "the stream is not valid UTF-8; the backup is damaged",
-                            e);
-                }
+                int n = in.read(buffer, 0, buffer.length);
                 if (n < 0) {
-                    if (pending.length() == 0) {
+                    if (pendingLength == 0) {
                         return null;
                     }
                     throw new GraphFormatException(lineNumber + 1, "the last line is incomplete (no line end): the "
@@ -344,33 +355,72 @@ public final class GraphFileReader {
                 bufferLimit = n;
             }
             int start = bufferPos;
-            while (bufferPos < bufferLimit) {
-                if (buffer[bufferPos] == '\n') {
-                    String s;
-                    if (pending.length() == 0) {
-                        s = new String(buffer, start, bufferPos - start);
-                    } else {
-                        pending.append(buffer, start, bufferPos - start);
-                        s = pending.toString();
-                    }
-                    bufferPos++;
-                    lineNumber++;
-                    if (s.length() > GraphFormat.MAX_LINE_CHARS) {
+            int end = start;
+            byte[] b = buffer;
+            int limit = bufferLimit;
+            while (end < limit && b[end] != '\n') {
+                end++;
+            }
+            if (end < limit) {
+                bufferPos = end + 1;
+                if (pendingLength == 0) {
+                    if (end - start > maxLineBytes) {
                         throw tooLong();
                     }
-                    return s;
+                    lineNumber++;
+                    return decode(b, start, end - start);
                 }
-                bufferPos++;
+                appendPending(b, start, end - start);
+                lineNumber++;
+                String s = decode(pending, 0, pendingLength);
+                if (pending.length > KEEP_PENDING_BYTES) {
+                    pending = new byte[0];
+                }
+                return s;
             }
-            pending.append(buffer, start, bufferPos - start);
-            if (pending.length() > GraphFormat.MAX_LINE_CHARS) {
-                throw tooLong();
-            }
+            appendPending(b, start, limit - start);
+            bufferPos = limit;
         }
     }
 
+    private void appendPending(byte[] b, int off, int len) throws GraphFormatException {
+        if (len > maxLineBytes - pendingLength) {
+            throw tooLong();
+        }
+        int needed = pendingLength + len;
+        if (needed > pending.length) {
+            long grown = Math.max(needed, Math.max(8192L, 2L * pending.length));
+            pending = java.util.Arrays.copyOf(pending, (int) Math.min(grown, maxLineBytes));
+        }
+        System.arraycopy(b, off, pending, pendingLength, len);
+        pendingLength = needed;
+    }
+
+    /**
+     * Decodes the current line. The JDK's decoder replaces malformed input with U+FFFD; only a line
+     * holding U+FFFD is decoded again, strictly, to tell a U+FFFD in the data from damage.
+     */
+    private String decode(byte[] b, int off, int len) throws GraphFormatException {
+        String s = new String(b, off, len, StandardCharsets.UTF_8);
+        if (s.indexOf('\uFFFD') >= 0) {
+            try {
+                StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
+                        .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(b, off, len));
+            } catch (CharacterCodingException e) {
+                throw new GraphFormatException(lineNumber, "the stream is not valid UTF-8; the backup is damaged", e);
+            }
+        }
+        if (s.length() > maxLineChars) {
+            throw new GraphFormatException(lineNumber, tooLongMessage());
+        }
+        return s;
+    }
+
     private GraphFormatException tooLong() {
-        return new GraphFormatException(lineNumber + 1, "the line is longer than " + GraphFormat.MAX_LINE_CHARS
-                + " characters; the backup is damaged");
+        return new GraphFormatException(lineNumber + 1, tooLongMessage());
+    }
+
+    private String tooLongMessage() {
+        return "the line is longer than " + maxLineChars + " characters; the backup is damaged";
     }
 }

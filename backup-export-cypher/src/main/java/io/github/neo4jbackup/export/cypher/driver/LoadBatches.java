@@ -18,9 +18,10 @@ import java.util.concurrent.atomic.AtomicLong;
  * vectors: few distinct texts, so the server's plan cache hits. No query uses literals.
  *
  * <ul>
- *   <li>Nodes: {@code UNWIND $rows AS row CREATE (n:`A`:`B`) SET n = row.p RETURN row.k AS k, id(n) AS i};
- *       after the commit each backup key and the internal id the target gave it go into the
- *       {@link NodeIdMap}.</li>
+ *   <li>Nodes: {@code UNWIND $rows AS row CREATE (n:`A`:`B`) SET n = row.p WITH n, row.k AS k
+ *       RETURN collect(k) AS k, collect(id(n)) AS i}: one record per query, the backup keys and the
+ *       internal ids the target gave them in two aligned lists; after the commit each pair goes into
+ *       the {@link NodeIdMap}.</li>
  *   <li>Relationships, once every node is committed: {@code UNWIND $rows AS row MATCH (a) WHERE id(a) =
  *       row.s MATCH (b) WHERE id(b) = row.e CREATE (a)-[r:`T`]->(b) SET r = row.p}, the rows carrying
  *       internal ids: a seek by id, no index and no temporary label.</li>
@@ -44,10 +45,14 @@ final class LoadBatches {
         }
         sb.append(") SET n = row.p");
         if (group.vectors()) {
-            // every row of a vector group has at least one vector: the UNWIND keeps each row (repeats are harmless)
-            sb.append(Float32Writes.nodeSuffix());
+            // every row of a vector group has at least one vector: the UNWIND keeps each row, once per
+            // vector; DISTINCT brings it back to one row per node
+            sb.append(Float32Writes.nodeSuffix()).append(" WITH DISTINCT n, row.k AS k");
+        } else {
+            sb.append(" WITH n, row.k AS k");
         }
-        return sb.append(" RETURN row.k AS k, id(n) AS i").toString();
+        // one record per query: both lists come from the same aggregation, so they are aligned
+        return sb.append(" RETURN collect(k) AS k, collect(id(n)) AS i").toString();
     }
 
     static String relationshipQuery(Group<String> group) {
@@ -98,13 +103,20 @@ final class LoadBatches {
             long nodes = 0;
             for (Map.Entry<String, List<Object>> g : byQuery.entrySet()) {
                 Result result = tx.run(g.getKey(), Map.of("rows", g.getValue()));
-                while (result.hasNext()) {
-                    Record r = result.next();
-                    if (n + 2 > pairs.length) {
-                        pairs = java.util.Arrays.copyOf(pairs, pairs.length * 2 + 2);
-                    }
-                    pairs[n++] = r.get(0).asLong();
-                    pairs[n++] = r.get(1).asLong();
+                Record r = result.single();
+                Value keys = r.get(0);
+                Value nodeIds = r.get(1);
+                int size = keys.size();
+                if (nodeIds.size() != size) {
+                    throw new IllegalStateException("a node batch returned " + size + " keys but " + nodeIds.size()
+                            + " node ids");
+                }
+                if (n + 2 * size > pairs.length) {
+                    pairs = java.util.Arrays.copyOf(pairs, Math.max(pairs.length * 2, n + 2 * size));
+                }
+                for (int i = 0; i < size; i++) {
+                    pairs[n++] = keys.get(i).asLong();
+                    pairs[n++] = nodeIds.get(i).asLong();
                 }
                 nodes += result.consume().counters().nodesCreated();
             }

@@ -8,11 +8,6 @@ import org.neo4j.driver.types.Point;
 import org.neo4j.driver.types.Type;
 import org.neo4j.driver.types.TypeSystem;
 
-import java.time.LocalDate;
-import java.time.LocalDateTime;
-import java.time.LocalTime;
-import java.time.OffsetDateTime;
-import java.time.OffsetTime;
 import java.time.ZoneOffset;
 import java.time.ZonedDateTime;
 import java.time.format.DateTimeParseException;
@@ -35,6 +30,8 @@ import java.util.Map;
  *       {@code time}, {@code localtime}, {@code localdatetime}, {@code datetime}, {@code duration},
  *       {@code point}, {@code list<T>}, and {@code list} for an empty list.</li>
  * </ul>
+ * The encoder and the decoder of each type stay in this one class (over 600 lines) so that they
+ * can be read side by side.
  */
 final class ValueCodec {
 
@@ -453,7 +450,25 @@ final class ValueCodec {
         if (n == 0) {
             throw in.error("an empty list must be written as {\"list\":[]}");
         }
-        return Values.value(n == values.length ? values : java.util.Arrays.copyOf(values, n));
+        return doubles(values, n);
+    }
+
+    /** The list value of the first {@code n} doubles: {@code Values.value(double...)} without its stream. */
+    private static Value doubles(double[] values, int n) {
+        Value[] list = new Value[n];
+        for (int i = 0; i < n; i++) {
+            list[i] = Values.value(values[i]);
+        }
+        return Values.value(list);
+    }
+
+    /** The list value of the first {@code n} longs: {@code Values.value(long...)} without its stream. */
+    private static Value longs(long[] values, int n) {
+        Value[] list = new Value[n];
+        for (int i = 0; i < n; i++) {
+            list[i] = Values.value(values[i]);
+        }
+        return Values.value(list);
     }
 
     private static Value readList(JsonLine in, String elementTag, String property) throws GraphFormatException {
@@ -470,7 +485,7 @@ final class ValueCodec {
                     }
                     values[n++] = readDouble(in);
                 }
-                return Values.value(n == values.length ? values : java.util.Arrays.copyOf(values, n));
+                return doubles(values, n);
             }
             case INTEGER -> {
                 long[] values = new long[16];
@@ -483,7 +498,7 @@ final class ValueCodec {
                     }
                     values[n++] = in.longValue();
                 }
-                return Values.value(n == values.length ? values : java.util.Arrays.copyOf(values, n));
+                return longs(values, n);
             }
             default -> {
                 List<Value> values = new ArrayList<>();
@@ -518,17 +533,17 @@ final class ValueCodec {
             case BYTES:
                 return Values.value(Base64.getDecoder().decode(in.string()));
             case DATE:
-                return Values.value(LocalDate.parse(in.string()));
+                return Values.value(IsoTemporals.parseDate(in.string()));
             case TIME:
-                return Values.value(OffsetTime.parse(in.string()));
+                return Values.value(IsoTemporals.parseOffsetTime(in.string()));
             case LOCAL_TIME:
-                return Values.value(LocalTime.parse(in.string()));
+                return Values.value(IsoTemporals.parseLocalTime(in.string()));
             case LOCAL_DATE_TIME:
-                return Values.value(LocalDateTime.parse(in.string()));
+                return Values.value(IsoTemporals.parseLocalDateTime(in.string()));
             case DATE_TIME: {
                 String text = in.string();
-                return text.endsWith("]") ? Values.value(ZonedDateTime.parse(text))
-                        : Values.value(OffsetDateTime.parse(text));
+                return text.endsWith("]") ? Values.value(IsoTemporals.parseZonedDateTime(text))
+                        : Values.value(IsoTemporals.parseOffsetDateTime(text));
             }
             case DURATION: {
                 in.expect('[');

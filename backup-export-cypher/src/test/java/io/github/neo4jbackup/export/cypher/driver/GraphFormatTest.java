@@ -281,6 +281,153 @@ class GraphFormatTest {
                 .hasMessageContaining("not valid UTF-8");
     }
 
+    private static final String HEADER =
+            "{\"t\":\"header\",\"format\":\"neo4j-backup-graph\",\"version\":1,\"database\":\"neo4j\"}\n";
+
+    /** A stream of one header, one node per value of property "s" (as raw UTF-8 text) and a trailer. */
+    private static byte[] nodesWithText(String... values) {
+        StringBuilder text = new StringBuilder(HEADER);
+        for (int i = 0; i < values.length; i++) {
+            text.append("{\"t\":\"n\",\"k\":").append(i).append(",\"l\":[],\"p\":{\"s\":\"").append(values[i])
+                    .append("\"}}\n");
+        }
+        text.append("{\"t\":\"end\",\"nodes\":").append(values.length).append(",\"relationships\":0,\"schema\":0}\n");
+        return text.toString().getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+
+    @Test
+    void malformedUtf8NamesItsLine() {
+        byte[][] damages = {
+            {(byte) 0xff},                                  // never valid
+            {(byte) 0x80},                                  // continuation byte without a lead byte
+            {(byte) 0xc3},                                  // lead byte whose continuation is missing
+            {(byte) 0xe6, (byte) 0x97},                     // 3-byte sequence cut short
+            {(byte) 0xc0, (byte) 0xaf},                     // overlong encoding of '/'
+            {(byte) 0xed, (byte) 0xa0, (byte) 0x80},        // a surrogate encoded as UTF-8
+            {(byte) 0xf4, (byte) 0x90, (byte) 0x80, (byte) 0x80}, // above U+10FFFF
+        };
+        byte[] ok = nodesWithText("first", "second");
+        String text = new String(ok, StandardCharsets.UTF_8);
+        int third = text.indexOf("second");
+        for (byte[] damage : damages) {
+            byte[] before = text.substring(0, third).getBytes(StandardCharsets.UTF_8);
+            byte[] after = text.substring(third).getBytes(StandardCharsets.UTF_8);
+            byte[] bytes = concat(before, damage, after);
+            assertThatThrownBy(() -> readAll(bytes)).as(java.util.Arrays.toString(damage))
+                    .isInstanceOf(GraphFormatException.class)
+                    .hasMessageStartingWith("Line 3 of the backup stream: ")
+                    .hasMessageContaining("not valid UTF-8; the backup is damaged")
+                    .satisfies(e -> assertThat(((GraphFormatException) e).line()).isEqualTo(3));
+            // the same damage at the end of a line, right before its '\n'
+            int lineEnd = text.indexOf('\n', third);
+            byte[] atEnd = concat(text.substring(0, lineEnd).getBytes(StandardCharsets.UTF_8), damage,
+                    text.substring(lineEnd).getBytes(StandardCharsets.UTF_8));
+            assertThatThrownBy(() -> readAll(atEnd)).isInstanceOf(GraphFormatException.class)
+                    .hasMessageStartingWith("Line 3 of the backup stream: ")
+                    .hasMessageContaining("not valid UTF-8");
+        }
+    }
+
+    @Test
+    void replacementCharacterAndSupplementaryCharactersSurvive() throws IOException {
+        String[] values = {"a\uFFFDb", "\uFFFD", "\uD83D\uDC4B\uD83C\uDFFD emoji \uD834\uDD1E", "Gr\u00fc\u00dfe \u65e5\u672c \u0000"
+                .replace("\u0000", "x")};
+        List<GraphRecord> records = readAll(nodesWithText(values));
+        for (int i = 0; i < values.length; i++) {
+            assertThat(((GraphRecord.Node) records.get(i + 1)).properties().get("s").asString()).isEqualTo(values[i]);
+        }
+        // written by the writer, too
+        Map<String, Value> props = Map.of("s", Values.value("x\uFFFDy\uD83D\uDE00"));
+        List<GraphRecord> written = readAll(write(w -> w.node(1, List.of(), props)));
+        assertSameProperties(((GraphRecord.Node) written.get(1)).properties(), props);
+    }
+
+    @Test
+    void multibyteCharactersSplitAcrossReadsSurvive() throws IOException {
+        // lines far longer than the reader's 64 KiB buffer, shifted so that the buffer ends inside
+        // 2-, 3- and 4-byte sequences at every position
+        for (int shift = 0; shift < 4; shift++) {
+            String value = "x".repeat(shift) + "\u00fc\u65e5\uD83D\uDC4B".repeat(15_000);
+            String[] values = {value, "after", value};
+            byte[] bytes = nodesWithText(values);
+            List<GraphRecord> records = readAll(bytes);
+            assertThat(records).hasSize(5);
+            for (int i = 0; i < values.length; i++) {
+                assertThat(((GraphRecord.Node) records.get(i + 1)).properties().get("s").asString())
+                        .isEqualTo(values[i]);
+            }
+            // and delivered a few bytes at a time
+            int chunk = 1 + shift;
+            GraphFileReader slow = new GraphFileReader(new java.io.FilterInputStream(new ByteArrayInputStream(bytes)) {
+                @Override
+                public int read(byte[] b, int off, int len) throws IOException {
+                    return super.read(b, off, Math.min(len, chunk));
+                }
+            });
+            slow.header();
+            assertThat(((GraphRecord.Node) slow.next()).properties().get("s").asString()).isEqualTo(value);
+        }
+    }
+
+    @Test
+    void tooLongLinesAreRefusedWithTheirLine() throws IOException {
+        byte[] bytes = nodesWithText("short", "\u65e5".repeat(60), "z".repeat(200_000));
+        String[] lines = new String(bytes, StandardCharsets.UTF_8).split("\n");
+        int headerChars = lines[0].length();
+        int secondChars = lines[2].length();
+        assertThat(secondChars).isGreaterThan(headerChars);
+        // a line of exactly the limit is read; the line with 3-byte characters counts characters, not bytes
+        GraphFileReader exact = new GraphFileReader(new ByteArrayInputStream(bytes), secondChars);
+        exact.header();
+        exact.next();
+        assertThat(((GraphRecord.Node) exact.next()).properties().get("s").asString()).isEqualTo("\u65e5".repeat(60));
+        assertThat(exact.lastLineChars()).isEqualTo(secondChars);
+        assertThatThrownBy(exact::next).isInstanceOf(GraphFormatException.class)
+                .hasMessageStartingWith("Line 4 of the backup stream: ")
+                .hasMessageContaining("longer than " + secondChars + " characters; the backup is damaged");
+        GraphFileReader oneLess = new GraphFileReader(new ByteArrayInputStream(bytes), secondChars - 1);
+        oneLess.header();
+        oneLess.next();
+        assertThatThrownBy(oneLess::next).isInstanceOf(GraphFormatException.class)
+                .hasMessageStartingWith("Line 3 of the backup stream: ")
+                .hasMessageContaining("longer than " + (secondChars - 1) + " characters");
+        // an endless line is refused after a bounded number of bytes, before its end is seen
+        java.io.InputStream endless = new java.io.SequenceInputStream(new ByteArrayInputStream(HEADER.getBytes(
+                StandardCharsets.UTF_8)), new java.io.InputStream() {
+                    @Override
+                    public int read() {
+                        return 'a';
+                    }
+                });
+        GraphFileReader r = new GraphFileReader(endless, 1000);
+        r.header();
+        assertThatThrownBy(r::next).isInstanceOf(GraphFormatException.class)
+                .hasMessageStartingWith("Line 2 of the backup stream: ")
+                .hasMessageContaining("longer than 1000 characters");
+    }
+
+    @Test
+    void lastLineWithoutLineEndIsTruncation() {
+        byte[] bytes = nodesWithText("a", "\u65e5".repeat(30_000));
+        byte[] withoutLastNewline = java.util.Arrays.copyOf(bytes, bytes.length - 1);
+        assertThatThrownBy(() -> readAll(withoutLastNewline)).isInstanceOf(GraphFormatException.class)
+                .hasMessageStartingWith("Line 4 of the backup stream: ")
+                .hasMessageContaining("the last line is incomplete (no line end): the backup is truncated");
+        // cut inside the long line (and inside one of its characters)
+        byte[] cutLong = java.util.Arrays.copyOf(bytes, bytes.length - 100);
+        assertThatThrownBy(() -> readAll(cutLong)).isInstanceOf(GraphFormatException.class)
+                .hasMessageStartingWith("Line 3 of the backup stream: ")
+                .hasMessageContaining("incomplete");
+    }
+
     @Test
     void float32ListsKeepTheirStoredTypeAndBits() throws Exception {
         float[] floats = {0.1f, -1.4E-45f, Float.MIN_NORMAL, Float.MAX_VALUE, -0.0f, 1e-7f, Float.NaN};
