@@ -5,6 +5,7 @@ import io.github.neo4jbackup.export.cypher.CypherNames;
 import org.neo4j.driver.Record;
 import org.neo4j.driver.Result;
 import org.neo4j.driver.TransactionContext;
+import org.neo4j.driver.Value;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
