@@ -1,5 +1,8 @@
 package io.github.neo4jbackup.export.cypher.script;
 
+import org.neo4j.driver.Value;
+import org.neo4j.driver.Values;
+
 import java.time.LocalDate;
 import java.time.LocalDateTime;
 import java.time.LocalTime;
@@ -15,6 +18,8 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * Moves the row list of an {@code UNWIND [...] AS row} statement (the shape of every data statement
@@ -28,10 +33,11 @@ import java.util.Map;
  * ({@link Long#parseLong}), decimals ({@link Double#parseDouble}),
  * {@code true}/{@code false}/{@code null}, lists and maps of these, and the temporal constructors
  * APOC writes ({@code datetime('…')}, {@code localdatetime('…')}, {@code date('…')},
- * {@code localtime('…')}, {@code time('…')}) whose argument is in the form Neo4j prints (checked by
- * printing the parsed value back and comparing). Anything else (a {@code duration} or {@code point},
- * an unknown escape, a duplicate map key, an expression, a parameter) leaves the statement as it
- * is; it then runs as text, as cypher-shell would run it. Lists of 16 or more numbers of one kind
+ * {@code localtime('…')}, {@code time('…')}, {@code duration('…')}) whose argument is in the form
+ * Neo4j prints (checked by printing the parsed value back and comparing), and
+ * {@code point({x: .., y: .., [z: ..,] crs: '..'})} with numeric coordinates. Anything else (an
+ * unknown escape, a duplicate map key, an expression, a parameter) leaves the statement as it is; it
+ * then runs as text, as cypher-shell would run it. Lists of 16 or more numbers of one kind
  * become {@code long[]}/{@code double[]} (as {@link LiteralLists} does). Not API.
  */
 final class UnwindRows {
@@ -377,6 +383,14 @@ final class UnwindRows {
             }
             pos++;
             char q = peek();
+            if (word.equals("point") && q == '{') {
+                Object coordinates = map();
+                if (peek() != ')') {
+                    throw new NotExact();
+                }
+                pos++;
+                return point(coordinates);
+            }
             if (q != '\'' && q != '"') {
                 throw new NotExact();
             }
@@ -386,6 +400,150 @@ final class UnwindRows {
             }
             pos++;
             return temporal(word, argument);
+        }
+    }
+
+    /** The reference systems Neo4j names in {@code point({.., crs: '..'})}: SRID and dimensions. */
+    private static final Map<String, int[]> CRS = Map.of(
+            "cartesian", new int[] {7203, 2},
+            "cartesian-3d", new int[] {9157, 3},
+            "wgs-84", new int[] {4326, 2},
+            "wgs-84-3d", new int[] {4979, 3});
+
+    /**
+     * {@code point({x: .., y: .., [z: ..,] crs: '..'})} as APOC writes it: exactly these keys, numeric
+     * coordinates (decimals as {@link Double#parseDouble} reads them, as Cypher does) and one of the
+     * four reference systems with its number of dimensions.
+     */
+    static Value point(Object coordinates) throws NotExact {
+        if (!(coordinates instanceof Map<?, ?> map) || !(map.get("crs") instanceof String crs)) {
+            throw new NotExact();
+        }
+        int[] system = CRS.get(crs);
+        if (system == null || map.size() != system[1] + 1) {
+            throw new NotExact();
+        }
+        double x = coordinate(map.get("x"));
+        double y = coordinate(map.get("y"));
+        if (system[1] == 2) {
+            return Values.point(system[0], x, y);
+        }
+        return Values.point(system[0], x, y, coordinate(map.get("z")));
+    }
+
+    private static double coordinate(Object value) throws NotExact {
+        if (value instanceof Double d) {
+            return d;
+        }
+        if (value instanceof Long l && Math.abs(l) <= (1L << 53)) {
+            return l;
+        }
+        throw new NotExact();
+    }
+
+    /** A duration in the form Neo4j prints: {@code P1Y2M3DT4H5M6.7S}, every part optional, each signed. */
+    private static final Pattern DURATION = Pattern.compile(
+            "P(?:(-?\\d{1,18})Y)?(?:(-?\\d{1,18})M)?(?:(-?\\d{1,18})D)?"
+                    + "(?:T(?:(-?\\d{1,18})H)?(?:(-?\\d{1,18})M)?(?:(-?)(\\d{1,18})(?:\\.(\\d{1,9}))?S)?)?");
+
+    private static final long NANOS_PER_SECOND = 1_000_000_000L;
+
+    /**
+     * The value of {@code duration('..')}: months, days, seconds and nanoseconds as Neo4j computes them
+     * from the text (years and months into months; hours, minutes and seconds into seconds; a negative
+     * fraction borrows from the seconds), accepted only when printing that value the way Neo4j prints
+     * a duration gives the text back.
+     */
+    static Value duration(String text) throws NotExact {
+        Matcher m = DURATION.matcher(text);
+        if (!m.matches()) {
+            throw new NotExact();
+        }
+        try {
+            long months = Math.addExact(Math.multiplyExact(part(m, 1), 12), part(m, 2));
+            long days = part(m, 3);
+            long seconds = Math.addExact(Math.multiplyExact(part(m, 4), 3600), Math.multiplyExact(part(m, 5), 60));
+            long nanos = 0;
+            if (m.group(7) != null) {
+                long whole = Long.parseLong(m.group(7));
+                long fraction = m.group(8) == null ? 0
+                        : Long.parseLong((m.group(8) + "00000000").substring(0, 9));
+                if (m.group(6).isEmpty()) {
+                    seconds = Math.addExact(seconds, whole);
+                    nanos = fraction;
+                } else {
+                    seconds = Math.subtractExact(seconds, whole);
+                    if (fraction != 0) {
+                        seconds = Math.subtractExact(seconds, 1);
+                        nanos = NANOS_PER_SECOND - fraction;
+                    }
+                }
+            }
+            if (!printDuration(months, days, seconds, (int) nanos).equals(text)) {
+                throw new NotExact();
+            }
+            return Values.isoDuration(months, days, seconds, (int) nanos);
+        } catch (ArithmeticException e) {
+            throw new NotExact();
+        }
+    }
+
+    private static long part(Matcher m, int group) {
+        return m.group(group) == null ? 0 : Long.parseLong(m.group(group));
+    }
+
+    /** How Neo4j prints a duration ({@code DurationValue.prettyPrint}): {@code 0 <= nanos < 10^9}. */
+    static String printDuration(long months, long days, long seconds, int nanos) {
+        StringBuilder str = new StringBuilder("P");
+        appendPart(str, months / 12, 'Y');
+        appendPart(str, months % 12, 'M');
+        appendPart(str, days, 'D');
+        if (seconds != 0 || nanos != 0) {
+            boolean negative = seconds < 0;
+            long s = seconds;
+            long n = nanos;
+            if (negative && nanos != 0) {
+                s++;
+                n -= NANOS_PER_SECOND;
+            }
+            str.append('T');
+            appendPart(str, s / 3600, 'H');
+            s %= 3600;
+            appendPart(str, s / 60, 'M');
+            s %= 60;
+            if (s != 0) {
+                str.append(s);
+                if (n != 0) {
+                    appendNanos(str, n);
+                }
+                str.append('S');
+            } else if (n != 0) {
+                if (negative) {
+                    str.append('-');
+                }
+                str.append('0');
+                appendNanos(str, n);
+                str.append('S');
+            }
+        }
+        if (str.length() == 1) {
+            str.append("T0S");
+        }
+        return str.toString();
+    }
+
+    private static void appendPart(StringBuilder str, long quantity, char unit) {
+        if (quantity != 0) {
+            str.append(quantity).append(unit);
+        }
+    }
+
+    private static void appendNanos(StringBuilder str, long nanos) {
+        str.append('.');
+        long n = Math.abs(nanos);
+        for (long mod = NANOS_PER_SECOND; mod > 1 && n > 0; n %= mod) {
+            mod /= 10;
+            str.append(n / mod);
         }
     }
 
@@ -439,6 +597,9 @@ final class UnwindRows {
                         value = z;
                         printed = LOCAL_DATE_TIME.format(local) + OFFSET.format(offset) + "[" + zone.getId() + "]";
                     }
+                }
+                case "duration" -> {
+                    return duration(argument);
                 }
                 default -> throw new NotExact();
             }

@@ -224,9 +224,11 @@ class CypherScriptSinkTest {
                   z:datetime('2025-01-01T09:00:00+01:00[Europe/Berlin]'), o:datetime('2025-03-01T13:30:07.123456789+05:30'),
                   u:datetime('2024-02-29T00:00:00Z'), d:date('2025-12-31'), l:localdatetime('2025-01-01T09:00:00.5'),
                   lt:localtime('23:59:59'), ot:time('09:00:00-04:00'), e:[%s], ints:[1, 2, 3], strs:["x", 'y'],
-                  dur:duration('P1Y2M3DT4H')}}, {i:2, properties:{f:-0.0, s:''}}] AS row
+                  dur:duration('P1Y2M3DT4H'), neg:duration('P4M-6DT-14M-48.000000005S'), p2:point({x: -0.0, y: 1.5, crs: 'cartesian'}),
+                  p3:point({x: 13.415603, y: 52.5, z: -3.25, crs: 'wgs-84-3d'}), ps:[point({x: 1.0, y: 2.0, crs: 'wgs-84'})],
+                  ds:[duration('PT-0.5S'), duration('P1D')]}}, {i:2, properties:{f:-0.0, s:''}}] AS row
                 CREATE (n:R {i: row.i}) SET n += row.properties;
-                UNWIND [{i:3, properties:{f:2.5, when:date('2025-01-02')}}] AS row
+                UNWIND [{i:3, properties:{f:2.5, when:date('2025-01-02'), odd:duration('PT90M')}}] AS row
                 CREATE (n:R {i: row.i}) SET n += row.properties;
                 :commit
                 """.formatted(values);
@@ -235,21 +237,58 @@ class CypherScriptSinkTest {
         server.clear();
         RestoreSink.SinkResult asRows = CypherScriptSink.builder(server.driver()).build().restore(new StringReader(script));
         assertThat(asText.attributes()).containsEntry(CypherScriptSink.ROWS_PARAMETERIZED, "0");
-        // the first statement holds a duration: it stays text; the second one travels as rows
+        // durations and points in Neo4j's own form travel as rows; 'PT90M' (Neo4j prints PT1H30M) stays text
         assertThat(asRows.attributes()).containsEntry(CypherScriptSink.ROWS_PARAMETERIZED, "1");
+        assertThat(asRows.attributes()).containsEntry(CypherScriptSink.LISTS_PARAMETERIZED, "1");
         assertThat(asRows.attributes().get(Attributes.CONTENT_FINGERPRINT))
                 .isEqualTo(asText.attributes().get(Attributes.CONTENT_FINGERPRINT));
-        server.clear();
-        String withoutDuration = script.replace(",\n  dur:duration('P1Y2M3DT4H')", "");
-        RestoreSink.SinkResult text2 = CypherScriptSink.builder(server.driver()).parameterizeLists(false).build()
-                .restore(new StringReader(withoutDuration));
-        server.clear();
-        RestoreSink.SinkResult rows2 = CypherScriptSink.builder(server.driver()).build()
-                .restore(new StringReader(withoutDuration));
-        assertThat(rows2.attributes()).containsEntry(CypherScriptSink.ROWS_PARAMETERIZED, "2");
-        assertThat(rows2.attributes()).containsEntry(CypherScriptSink.LISTS_PARAMETERIZED, "1");
-        assertThat(rows2.attributes().get(Attributes.CONTENT_FINGERPRINT))
-                .isEqualTo(text2.attributes().get(Attributes.CONTENT_FINGERPRINT));
+    }
+
+    @Test
+    void durationsAndPointsAsParametersEqualWhatNeo4jMakesOfTheirText() {
+        // durations and points of every sign and size, printed by the server; each text parsed here must give
+        // the value the server gives it
+        List<Record> printed;
+        try (Session s = server.driver().session()) {
+            printed = s.run("""
+                    UNWIND range(0, 1999) AS i
+                    WITH i, (i * 7919) % 1000003 AS r
+                    WITH i, duration({months: (r % 41) - 20, days: (r % 97) - 48, seconds: (r % 200003) - 100001,
+                                      nanoseconds: CASE i % 4 WHEN 0 THEN 0 WHEN 1 THEN r % 1000 ELSE (r * 1013) % 1000000000 END})
+                             AS d,
+                         CASE i % 4 WHEN 0 THEN point({x: r / 7.0, y: -r / 3.0, crs: 'cartesian'})
+                                    WHEN 1 THEN point({x: r / 7.0, y: -0.0, z: 1e-300 * r, crs: 'cartesian-3d'})
+                                    WHEN 2 THEN point({longitude: (r % 360) - 180 + 0.123456789, latitude: (r % 180) - 90.0,
+                                                       crs: 'wgs-84'})
+                                    ELSE point({longitude: 13.4 + r / 1e6, latitude: 52.5, height: -r / 9.0, crs: 'wgs-84-3d'})
+                         END AS p
+                    RETURN toString(d) AS text, d, p
+                    """).list();
+        }
+        for (Record r : printed) {
+            String text = r.get("text").asString();
+            var point = r.get("p").asPoint();
+            String crs = switch (point.srid()) {
+                case 7203 -> "cartesian";
+                case 9157 -> "cartesian-3d";
+                case 4326 -> "wgs-84";
+                default -> "wgs-84-3d";
+            };
+            String z = Double.isNaN(point.z()) ? "" : ", z: " + point.z();
+            String literal = "point({x: " + point.x() + ", y: " + point.y() + z + ", crs: '" + crs + "'})";
+            UnwindRows.Rows rows = UnwindRows.rewrite("UNWIND [{d: duration('" + text + "'), p: " + literal + "}] AS row "
+                    + "CREATE (n:R) SET n += row");
+            assertThat(rows).as(text + " " + literal).isNotNull();
+            Map<?, ?> row = (Map<?, ?>) ((List<?>) rows.parameters().get(UnwindRows.PARAMETER)).get(0);
+            assertThat(row.get("d")).as(text).isEqualTo(r.get("d"));
+            assertThat(row.get("p")).as(literal).isEqualTo(r.get("p"));
+        }
+        try (Session s = server.driver().session()) {
+            List<Object[]> pairs = printed.stream().map(r -> new Object[] {r.get("text").asString(), r.get("d")}).toList();
+            long equal = s.run("UNWIND $pairs AS pair WITH pair WHERE duration(pair[0]) = pair[1] RETURN count(*) AS c",
+                    Map.of("pairs", pairs.stream().map(p -> List.of(p[0], p[1])).toList())).single().get("c").asLong();
+            assertThat(equal).isEqualTo(printed.size());
+        }
     }
 
     @Test

@@ -1,6 +1,8 @@
 package io.github.neo4jbackup.export.cypher.script;
 
 import org.junit.jupiter.api.Test;
+import org.neo4j.driver.Value;
+import org.neo4j.driver.Values;
 
 import java.time.LocalDate;
 import java.time.LocalDateTime;
@@ -87,10 +89,53 @@ class UnwindRowsTest {
     }
 
     @Test
+    void durationsInNeo4jsOwnFormBecomeDriverValues() {
+        Map<?, ?> row = (Map<?, ?>) rows("UNWIND [{a: duration('P1Y2M3DT4H'), b: duration('P4M-6DT14M48.000000005S'), "
+                + "c: duration('PT-1.5S'), d: duration('PT0S'), e: duration('P-1Y-1M'), f: duration('PT-1M-0.5S'), "
+                + "g: duration('PT-0.000000001S'), h: duration('PT1H1M1.1S')}] AS row RETURN row").get(0);
+        assertThat(row.get("a")).isEqualTo(Values.isoDuration(14, 3, 4 * 3600, 0));
+        assertThat(row.get("b")).isEqualTo(Values.isoDuration(4, -6, 888, 5));
+        assertThat(row.get("c")).isEqualTo(Values.isoDuration(0, 0, -2, 500_000_000));
+        assertThat(row.get("d")).isEqualTo(Values.isoDuration(0, 0, 0, 0));
+        assertThat(row.get("e")).isEqualTo(Values.isoDuration(-13, 0, 0, 0));
+        assertThat(row.get("f")).isEqualTo(Values.isoDuration(0, 0, -61, 500_000_000));
+        assertThat(row.get("g")).isEqualTo(Values.isoDuration(0, 0, -1, 999_999_999));
+        assertThat(row.get("h")).isEqualTo(Values.isoDuration(0, 0, 3661, 100_000_000));
+        for (String text : List.of("P1Y2M3DT4H", "P4M-6DT14M48.000000005S", "PT-1.5S", "PT0S", "P-1Y-1M", "PT-1M-0.5S")) {
+            var d = ((Value) ((Map<?, ?>) rows("UNWIND [{d: duration('" + text + "')}] AS row RETURN row").get(0))
+                    .get("d")).asIsoDuration();
+            assertThat(UnwindRows.printDuration(d.months(), d.days(), d.seconds(), d.nanoseconds())).isEqualTo(text);
+        }
+    }
+
+    @Test
+    void pointsWithTheirReferenceSystemBecomeDriverValues() {
+        Map<?, ?> row = (Map<?, ?>) rows("UNWIND [{a: point({x: 13.415603, y: 52.5, z: -3.25, crs: 'wgs-84-3d'}), "
+                + "b: point({x: -0.0, y: 1.0E-300, crs: 'cartesian'}), c: point({x: 13.4, y: 52.5, crs: 'wgs-84'}), "
+                + "d: point({x: 1.0, y: 2.0, z: 3, crs: 'cartesian-3d'})}] AS row RETURN row").get(0);
+        assertThat(row.get("a")).isEqualTo(Values.point(4979, 13.415603, 52.5, -3.25));
+        assertThat(row.get("b")).isEqualTo(Values.point(7203, -0.0, 1.0E-300));
+        assertThat(Double.doubleToRawLongBits(((Value) row.get("b")).asPoint().x()))
+                .isEqualTo(Double.doubleToRawLongBits(-0.0));
+        assertThat(row.get("c")).isEqualTo(Values.point(4326, 13.4, 52.5));
+        assertThat(row.get("d")).isEqualTo(Values.point(9157, 1.0, 2.0, 3.0));
+    }
+
+    @Test
     void anythingNotExactlyALiteralLeavesTheStatementAsItIs() {
         for (String statement : List.of(
-                "UNWIND [{d: duration('P1D')}] AS row RETURN row",
+                "UNWIND [{d: duration('P1W')}] AS row RETURN row",
+                "UNWIND [{d: duration('PT90M')}] AS row RETURN row",
+                "UNWIND [{d: duration('PT1.5H')}] AS row RETURN row",
+                "UNWIND [{d: duration('P0D')}] AS row RETURN row",
+                "UNWIND [{d: duration('PT-0S')}] AS row RETURN row",
+                "UNWIND [{d: duration({days: 1})}] AS row RETURN row",
                 "UNWIND [{p: point({x: 1, y: 2})}] AS row RETURN row",
+                "UNWIND [{p: point({x: 1.0, y: 2.0, crs: 'wgs-84-3d'})}] AS row RETURN row",
+                "UNWIND [{p: point({x: 1.0, y: 2.0, z: 3.0, crs: 'cartesian'})}] AS row RETURN row",
+                "UNWIND [{p: point({longitude: 1.0, latitude: 2.0, crs: 'wgs-84'})}] AS row RETURN row",
+                "UNWIND [{p: point({x: 1.0, y: 2.0, crs: 'WGS-84'})}] AS row RETURN row",
+                "UNWIND [{p: point({x: NaN, y: 2.0, crs: 'cartesian'})}] AS row RETURN row",
                 "UNWIND [{x: $param}] AS row RETURN row",
                 "UNWIND [{x: 1 + 2}] AS row RETURN row",
                 "UNWIND [{x: 010}] AS row RETURN row",
