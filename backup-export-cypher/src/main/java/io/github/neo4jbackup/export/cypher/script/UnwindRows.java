@@ -39,6 +39,10 @@ import java.util.regex.Pattern;
  * unknown escape, a duplicate map key, an expression, a parameter) leaves the statement as it is; it
  * then runs as text, as cypher-shell would run it. Lists of 16 or more numbers of one kind
  * become {@code long[]}/{@code double[]} (as {@link LiteralLists} does). Not API.
+ *
+ * <p>Longer than most classes here (about 630 lines): it is one literal parser, and the values it
+ * computes (temporal, duration, point) sit beside it because each must agree with that parser on
+ * what counts as exact.
  */
 final class UnwindRows {
 
