@@ -239,8 +239,9 @@ class RunServiceTest {
             assertThat(service.get("/health").statusCode()).isEqualTo(200);
 
             db.close();
-            JsonNode failed = service.await("a failed run", e -> outcome(e, "failure"), 1, Duration.ofSeconds(30));
-            // a run that had connected before the server went away fails on the connection instead of the wait
+            // a run that had connected before the server went away fails on the connection instead of the wait,
+            // once the driver has given up retrying (its transaction retry window is 30 s)
+            JsonNode failed = service.await("a failed run", e -> outcome(e, "failure"), 1, Duration.ofSeconds(75));
             assertThat(failed.get("message").asText())
                     .containsAnyOf("did not answer within --wait-timeout", "Cannot reach Neo4j at bolt://127.0.0.1:" + port);
             HttpResponse<String> down = service.get("/health");
