@@ -190,7 +190,9 @@ class DriverBackupRoundTripTest {
 
         SourceDescription unchanged = DriverExportSource.builder(driver).build()
                 .export(new ByteArrayOutputStream(), ExportContext.NONE);
-        assertThat(unchanged.attributes()).containsEntry(Attributes.CHANGED_DURING_EXPORT, "false");
+        assertThat(unchanged.attributes()).containsEntry(Attributes.CHANGED_DURING_EXPORT, "false")
+                .containsEntry(ExportClosure.CLOSURE_CHECK, "unchanged")
+                .containsEntry(ExportClosure.CLOSURE_NODES, "0");
 
         DriverExportSource strict = DriverExportSource.builder(driver).failOnConcurrentChange(true)
                 .beforeStreaming(writer).build();
@@ -216,6 +218,7 @@ class DriverBackupRoundTripTest {
                 .export(out, ExportContext.NONE);
         assertThat(description.attributes()).containsEntry(Attributes.CHANGED_DURING_EXPORT, "true")
                 .containsEntry(ExportClosure.CLOSURE_NODES, "1")
+                .containsEntry(ExportClosure.CLOSURE_CHECK, "changed")
                 .containsEntry(ExportClosure.DROPPED_RELATIONSHIPS, "0")
                 .containsKey(Attributes.CONTENT_FINGERPRINT)
                 .containsKey(Attributes.SCHEMA_FINGERPRINT);
@@ -230,6 +233,50 @@ class DriverBackupRoundTripTest {
         assertThat(result.attributes()).containsEntry("restore.relationshipsCreated", "101")
                 .containsEntry(Attributes.CONTENT_FINGERPRINT, content);
         assertThat(result.counts().nodes()).isEqualTo(101);
+    }
+
+    @Test
+    void aNodeDeletedAndAnotherCreatedAfterTheNodeScanAreSeenByTheClosurePass() throws IOException {
+        smallGraph();
+        // the same number of nodes before and after: the figures of the ids still differ
+        Runnable writer = () -> {
+            try (Session s = driver.session()) {
+                s.run("MATCH (n:Item {i: 50}) DETACH DELETE n").consume();
+                s.run("CREATE (:Item {i: 1000})").consume();
+            }
+        };
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        SourceDescription description = DriverExportSource.builder(driver).beforeRelationships(writer).build()
+                .export(out, ExportContext.NONE);
+        assertThat(description.attributes()).containsEntry(Attributes.CHANGED_DURING_EXPORT, "true")
+                .containsEntry(ExportClosure.CLOSURE_CHECK, "changed")
+                .containsEntry(ExportClosure.CLOSURE_NODES, "1")
+                .containsEntry(ExportClosure.DROPPED_RELATIONSHIPS, "0");
+        // node 50 was read before it was deleted, its two relationships were gone before the relationship scan
+        assertThat(description.counts().nodes()).isEqualTo(101);
+        assertThat(description.counts().relationships()).isEqualTo(98);
+
+        server.clear();
+        io.github.neo4jbackup.core.spi.RestoreSink.SinkResult result = DriverRestoreSink.builder(driver).build()
+                .restore(new ByteArrayInputStream(out.toByteArray()), null);
+        assertThat(result.attributes()).containsEntry(Attributes.CONTENT_FINGERPRINT,
+                description.attributes().get(Attributes.CONTENT_FINGERPRINT));
+        assertThat(count("MATCH (n:Item) WHERE n.i IN [50, 1000] RETURN count(n)")).isEqualTo(2);
+    }
+
+    @Test
+    void aNodeDeletedAfterTheNodeScanMarksTheBackupAsChanged() throws IOException {
+        smallGraph();
+        Runnable writer = () -> {
+            try (Session s = driver.session()) {
+                s.run("MATCH (n:Item {i: 7}) DETACH DELETE n").consume();
+            }
+        };
+        SourceDescription description = DriverExportSource.builder(driver).beforeRelationships(writer).build()
+                .export(new ByteArrayOutputStream(), ExportContext.NONE);
+        assertThat(description.attributes()).containsEntry(Attributes.CHANGED_DURING_EXPORT, "true")
+                .containsEntry(ExportClosure.CLOSURE_CHECK, "changed")
+                .containsEntry(ExportClosure.CLOSURE_NODES, "0");
     }
 
     @Test
