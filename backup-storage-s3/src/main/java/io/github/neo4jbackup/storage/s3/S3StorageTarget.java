@@ -66,12 +66,12 @@ import java.util.concurrent.atomic.AtomicBoolean;
  *
  * <h2>Structure</h2>
  * This class is the public entry point: its builder, accessors and the {@link StorageTarget}
- * methods, which delegate to package-private collaborators, one per concern: {@code S3Bucket}
+ * methods, which delegate to package-private collaborators, one per concern: {@code S3TargetSettings}
+ * (the options, their defaults and checks, inherited by the {@link Builder}), {@code S3Bucket}
  * (bucket, prefix, object settings, probing), {@code S3Requests} (retries and error translation,
  * a decorator every request goes through), {@code S3Reads}, {@code S3Listing}, {@code S3Deletes},
  * {@code S3Uploads}, {@code S3Upload} and {@code S3PartTransfers} (multipart upload), and
- * {@code S3ExistingObjects} (conditional writes and identical content). The file is longer than
- * most because the public {@link Builder}, which documents every option, must stay nested here.
+ * {@code S3ExistingObjects} (conditional writes and identical content).
  *
  * <h2>Ownership</h2>
  * An {@link S3Client} given with {@link Builder#client(S3Client)} and an {@link Executor} given with
@@ -109,23 +109,7 @@ public final class S3StorageTarget implements StorageTarget, AutoCloseable {
 
     private final S3Client s3;
     private final boolean ownsClient;
-    private final S3Config config;
-    private final String bucket;
-    private final String prefix;
-    private final int partSize;
-    private final int maxPartsInFlight;
-    private final Executor callerExecutor;
-    private final int maxAttempts;
-    private final Duration initialBackoff;
-    private final Duration maxBackoff;
-    private final S3Encryption encryption;
-    private final String storageClass;
-    private final String contentType;
-    private final MultipartCommit multipartCommit;
-    private final ConditionalWrites conditionalWrites;
-    private final boolean skipIdentical;
-    private final int listPageSize;
-    private final long copyPartSize;
+    private final Builder settings;
     private final String description;
     private final S3Bucket location;
     private final S3Reads reads;
@@ -135,37 +119,24 @@ public final class S3StorageTarget implements StorageTarget, AutoCloseable {
     private final AtomicBoolean closed = new AtomicBoolean();
 
     private S3StorageTarget(Builder b) {
-        this.config = b.config;
-        this.ownsClient = b.client == null;
-        this.s3 = b.client != null ? b.client : b.config.buildClient();
-        this.bucket = b.bucket;
-        this.prefix = b.prefix;
-        this.partSize = b.partSize;
-        this.maxPartsInFlight = b.maxPartsInFlight;
-        this.callerExecutor = b.executor;
-        this.maxAttempts = b.maxAttempts;
-        this.initialBackoff = b.initialBackoff;
-        this.maxBackoff = b.maxBackoff;
-        this.encryption = b.encryption;
-        this.storageClass = b.storageClass;
-        this.contentType = b.contentType;
-        this.multipartCommit = b.multipartCommit;
-        this.conditionalWrites = b.conditionalWrites;
-        this.skipIdentical = b.skipIdentical;
-        this.listPageSize = b.listPageSize;
-        this.copyPartSize = b.copyPartSize;
-        URI endpoint = b.client != null
-                ? b.client.serviceClientConfiguration().endpointOverride().orElse(null)
-                : b.config.endpoint().orElse(null);
-        this.description = "s3://" + bucket + "/" + prefix
+        Builder c = b.copy();
+        this.settings = c;
+        this.ownsClient = c.client == null;
+        this.s3 = c.client != null ? c.client : c.config.buildClient();
+        URI endpoint = c.client != null
+                ? c.client.serviceClientConfiguration().endpointOverride().orElse(null)
+                : c.config.endpoint().orElse(null);
+        this.description = "s3://" + c.bucket + "/" + c.prefix
                 + (endpoint == null ? "" : " (endpoint " + S3Config.sanitized(endpoint) + ")");
-        S3Requests requests = new S3Requests(bucket, description, maxAttempts, initialBackoff, maxBackoff);
-        this.location = new S3Bucket(s3, bucket, prefix, description, requests, contentType, storageClass, encryption);
-        S3ExistingObjects existing = new S3ExistingObjects(location, conditionalWrites, multipartCommit, skipIdentical);
-        this.uploads = new S3Uploads(location, existing, partSize, maxPartsInFlight, callerExecutor, multipartCommit,
-                copyPartSize);
+        S3Requests requests = new S3Requests(c.bucket, description, c.maxAttempts, c.initialBackoff, c.maxBackoff);
+        this.location = new S3Bucket(s3, c.bucket, c.prefix, description, requests, c.contentType, c.storageClass,
+                c.encryption);
+        S3ExistingObjects existing = new S3ExistingObjects(location, c.conditionalWrites, c.multipartCommit,
+                c.skipIdentical);
+        this.uploads = new S3Uploads(location, existing, c.partSize, c.maxPartsInFlight, c.executor, c.multipartCommit,
+                c.copyPartSize);
         this.reads = new S3Reads(location);
-        this.listing = new S3Listing(location, listPageSize);
+        this.listing = new S3Listing(location, c.listPageSize);
         this.deletes = new S3Deletes(location, uploads);
     }
 
@@ -185,29 +156,7 @@ public final class S3StorageTarget implements StorageTarget, AutoCloseable {
      * @return the builder
      */
     public Builder toBuilder() {
-        Builder b = new Builder();
-        if (ownsClient) {
-            b.config = config;
-        } else {
-            b.client = s3;
-        }
-        b.bucket = bucket;
-        b.prefix = prefix;
-        b.partSize = partSize;
-        b.maxPartsInFlight = maxPartsInFlight;
-        b.executor = callerExecutor;
-        b.maxAttempts = maxAttempts;
-        b.initialBackoff = initialBackoff;
-        b.maxBackoff = maxBackoff;
-        b.encryption = encryption;
-        b.storageClass = storageClass;
-        b.contentType = contentType;
-        b.multipartCommit = multipartCommit;
-        b.conditionalWrites = conditionalWrites;
-        b.skipIdentical = skipIdentical;
-        b.listPageSize = listPageSize;
-        b.copyPartSize = copyPartSize;
-        return b;
+        return settings.copy();
     }
 
     // ------------------------------------------------------------------------------ accessors
@@ -218,7 +167,7 @@ public final class S3StorageTarget implements StorageTarget, AutoCloseable {
      * @return the bucket name
      */
     public String bucket() {
-        return bucket;
+        return settings.bucket;
     }
 
     /**
@@ -227,7 +176,7 @@ public final class S3StorageTarget implements StorageTarget, AutoCloseable {
      * @return the prefix
      */
     public String prefix() {
-        return prefix;
+        return settings.prefix;
     }
 
     /**
@@ -236,7 +185,7 @@ public final class S3StorageTarget implements StorageTarget, AutoCloseable {
      * @return the part size in bytes
      */
     public int partSize() {
-        return partSize;
+        return settings.partSize;
     }
 
     /**
@@ -245,7 +194,7 @@ public final class S3StorageTarget implements StorageTarget, AutoCloseable {
      * @return the limit
      */
     public int maxPartsInFlight() {
-        return maxPartsInFlight;
+        return settings.maxPartsInFlight;
     }
 
     /**
@@ -254,7 +203,7 @@ public final class S3StorageTarget implements StorageTarget, AutoCloseable {
      * @return the strategy
      */
     public MultipartCommit multipartCommit() {
-        return multipartCommit;
+        return settings.multipartCommit;
     }
 
     /**
@@ -279,9 +228,10 @@ public final class S3StorageTarget implements StorageTarget, AutoCloseable {
 
     @Override
     public String toString() {
-        return "S3StorageTarget[" + description + ", partSize=" + partSize + ", maxPartsInFlight=" + maxPartsInFlight
-                + ", multipartCommit=" + multipartCommit + ", conditionalWrites=" + conditionalWrites
-                + ", encryption=" + encryption + (storageClass == null ? "" : ", storageClass=" + storageClass) + "]";
+        return "S3StorageTarget[" + description + ", partSize=" + settings.partSize + ", maxPartsInFlight="
+                + settings.maxPartsInFlight + ", multipartCommit=" + settings.multipartCommit + ", conditionalWrites="
+                + settings.conditionalWrites + ", encryption=" + settings.encryption
+                + (settings.storageClass == null ? "" : ", storageClass=" + settings.storageClass) + "]";
     }
 
     // ------------------------------------------------------------------------------ checks
@@ -459,285 +409,24 @@ public final class S3StorageTarget implements StorageTarget, AutoCloseable {
 
     // ------------------------------------------------------------------------------ builder
 
-    /** Builds an {@link S3StorageTarget}. Not thread-safe. */
-    public static final class Builder {
-        private S3Client client;
-        private S3Config config;
-        private String bucket;
-        private String prefix = "";
-        private int partSize = DEFAULT_PART_SIZE;
-        private int maxPartsInFlight = DEFAULT_MAX_PARTS_IN_FLIGHT;
-        private Executor executor;
-        private int maxAttempts = DEFAULT_MAX_ATTEMPTS;
-        private Duration initialBackoff = DEFAULT_INITIAL_BACKOFF;
-        private Duration maxBackoff = DEFAULT_MAX_BACKOFF;
-        private S3Encryption encryption = S3Encryption.none();
-        private String storageClass;
-        private String contentType = DEFAULT_CONTENT_TYPE;
-        private MultipartCommit multipartCommit = MultipartCommit.COPY_WITH_SHA256;
-        private ConditionalWrites conditionalWrites = ConditionalWrites.AUTO;
-        private boolean skipIdentical = true;
-        private int listPageSize = 1000;
-        private long copyPartSize = DEFAULT_COPY_PART_SIZE;
+    /**
+     * Builds an {@link S3StorageTarget}; its setters, with their defaults and checks, are inherited
+     * from the package-private settings class. Not thread-safe.
+     */
+    public static final class Builder extends S3TargetSettings {
 
         private Builder() {
         }
 
-        /**
-         * Uses a client of the caller's, who keeps owning it ({@link S3StorageTarget#close()} leaves
-         * it open). Its own retry policy multiplies with the target's: consider building it with
-         * {@code AwsRetryStrategy.doNotRetry()}, as {@link S3Config#buildClient()} does.
-         *
-         * @param value the client
-         * @return this builder
-         */
-        public Builder client(S3Client value) {
-            this.client = Objects.requireNonNull(value, "client");
-            this.config = null;
+        @Override
+        Builder self() {
             return this;
         }
 
-        /**
-         * Builds a client from a configuration; the target owns it and closes it in
-         * {@link S3StorageTarget#close()}.
-         *
-         * @param value the configuration
-         * @return this builder
-         */
-        public Builder config(S3Config value) {
-            this.config = Objects.requireNonNull(value, "config");
-            this.client = null;
-            return this;
-        }
-
-        /**
-         * The bucket (required). It must exist; the target never creates buckets.
-         *
-         * @param value the bucket name
-         * @return this builder
-         */
-        public Builder bucket(String value) {
-            Objects.requireNonNull(value, "bucket");
-            String b = value.strip();
-            if (b.isEmpty() || b.contains("/") || b.length() > 255) {
-                throw new InvalidInputException("Invalid S3 bucket name '" + value + "': give the bucket's name only,"
-                        + " without 's3://' or slashes; put folders into prefix(..).");
-            }
-            this.bucket = b;
-            return this;
-        }
-
-        /**
-         * The key prefix all objects live under, like a folder: {@code neo4j/prod} stores key
-         * {@code neo4j/x.dump} as {@code neo4j/prod/neo4j/x.dump}. Default: none (the bucket's root).
-         *
-         * @param value the prefix; leading slashes are dropped, a trailing slash is added
-         * @return this builder
-         * @throws InvalidInputException when the prefix has empty, {@code .} or {@code ..} segments
-         */
-        public Builder prefix(String value) {
-            Objects.requireNonNull(value, "prefix");
-            String p = value.strip();
-            while (p.startsWith("/")) {
-                p = p.substring(1);
-            }
-            while (p.endsWith("/")) {
-                p = p.substring(0, p.length() - 1);
-            }
-            if (!p.isEmpty()) {
-                String problem = ObjectKey.problem(p);
-                if (problem != null) {
-                    throw new InvalidInputException("Invalid S3 key prefix '" + value + "': " + problem
-                            + ". Use segments separated by '/', like neo4j/prod.");
-                }
-                if (S3Bucket.isReserved(p + "/")) {
-                    throw new InvalidInputException("The S3 key prefix '" + value + "' lies in the reserved folder '"
-                            + INCOMPLETE_FOLDER + "'. Choose another prefix.");
-                }
-                p = p + "/";
-            }
-            this.prefix = p;
-            return this;
-        }
-
-        /**
-         * The size of every multipart part but the last (all equal, as R2 requires); objects smaller
-         * than this are sent with one request. Memory use is about
-         * {@code partSize × (maxPartsInFlight + concurrent writers)}; the largest object is
-         * {@code partSize × 10,000}. Default {@value #DEFAULT_PART_SIZE} (8 MiB); at least 5 MiB.
-         *
-         * @param value the part size in bytes
-         * @return this builder
-         */
-        public Builder partSize(int value) {
-            if (value < MIN_PART_SIZE || value > MAX_PART_SIZE) {
-                throw new InvalidInputException("The S3 part size must be between " + MIN_PART_SIZE + " (5 MiB, the S3"
-                        + " minimum) and " + MAX_PART_SIZE + " bytes, but was " + value + ".");
-            }
-            this.partSize = value;
-            return this;
-        }
-
-        /**
-         * How many parts the target uploads at the same time, over all its pending objects. Each
-         * holds one part in memory. Default {@value #DEFAULT_MAX_PARTS_IN_FLIGHT}.
-         *
-         * @param value at least 1
-         * @return this builder
-         */
-        public Builder maxPartsInFlight(int value) {
-            if (value < 1 || value > 64) {
-                throw new InvalidInputException("maxPartsInFlight must be between 1 and 64, but was " + value + ".");
-            }
-            this.maxPartsInFlight = value;
-            return this;
-        }
-
-        /**
-         * The executor that runs part uploads and copies (the caller's, not shut down by the target).
-         * Default: a pool of {@code maxPartsInFlight} daemon threads owned by the target.
-         *
-         * @param value the executor
-         * @return this builder
-         */
-        public Builder executor(Executor value) {
-            this.executor = Objects.requireNonNull(value, "executor");
-            return this;
-        }
-
-        /**
-         * The retry policy of every request: at most {@code maxAttempts} attempts, waiting an
-         * exponentially growing, randomized (±50 %) time from {@code initialBackoff} up to
-         * {@code maxBackoff} between them. Only transient failures are retried. Default 6 attempts,
-         * 200 ms, 20 s.
-         *
-         * @param maxAttempts    attempts per request, the first included; 1 disables retries
-         * @param initialBackoff the wait before the first retry
-         * @param maxBackoff     the longest wait
-         * @return this builder
-         */
-        public Builder retry(int maxAttempts, Duration initialBackoff, Duration maxBackoff) {
-            if (maxAttempts < 1 || maxAttempts > 100) {
-                throw new InvalidInputException("maxAttempts must be between 1 and 100, but was " + maxAttempts + ".");
-            }
-            Objects.requireNonNull(initialBackoff, "initialBackoff");
-            Objects.requireNonNull(maxBackoff, "maxBackoff");
-            if (initialBackoff.isNegative() || initialBackoff.isZero() || maxBackoff.compareTo(initialBackoff) < 0) {
-                throw new InvalidInputException("The retry backoff must be positive and maxBackoff at least"
-                        + " initialBackoff, but was " + initialBackoff + " / " + maxBackoff + ".");
-            }
-            this.maxAttempts = maxAttempts;
-            this.initialBackoff = initialBackoff;
-            this.maxBackoff = maxBackoff;
-            return this;
-        }
-
-        /**
-         * Server-side encryption of every object written. Default {@link S3Encryption#none()}.
-         *
-         * @param value the setting
-         * @return this builder
-         */
-        public Builder encryption(S3Encryption value) {
-            this.encryption = Objects.requireNonNull(value, "encryption");
-            return this;
-        }
-
-        /**
-         * The storage class of committed objects, e.g. {@code STANDARD_IA} (temporary objects stay
-         * {@code STANDARD}, so they incur no minimum storage duration). Default: the bucket's default.
-         *
-         * @param value the storage class as S3 names it
-         * @return this builder
-         */
-        public Builder storageClass(String value) {
-            Objects.requireNonNull(value, "storageClass");
-            if (value.isBlank()) {
-                throw new InvalidInputException("The storage class is blank: use for example STANDARD_IA.");
-            }
-            this.storageClass = value.strip();
-            return this;
-        }
-
-        /**
-         * The content type of objects. Default {@value #DEFAULT_CONTENT_TYPE}.
-         *
-         * @param value the media type
-         * @return this builder
-         */
-        public Builder contentType(String value) {
-            Objects.requireNonNull(value, "contentType");
-            if (value.isBlank()) {
-                throw new InvalidInputException("The content type is blank.");
-            }
-            this.contentType = value.strip();
-            return this;
-        }
-
-        /**
-         * How objects larger than one part are committed. Default
-         * {@link MultipartCommit#COPY_WITH_SHA256}.
-         *
-         * @param value the strategy
-         * @return this builder
-         */
-        public Builder multipartCommit(MultipartCommit value) {
-            this.multipartCommit = Objects.requireNonNull(value, "multipartCommit");
-            return this;
-        }
-
-        /**
-         * Whether {@code CREATE_NEW} uses conditional writes. Default {@link ConditionalWrites#AUTO}.
-         *
-         * @param value the setting
-         * @return this builder
-         */
-        public Builder conditionalWrites(ConditionalWrites value) {
-            this.conditionalWrites = Objects.requireNonNull(value, "conditionalWrites");
-            return this;
-        }
-
-        /**
-         * Whether an {@code OVERWRITE} commit is skipped when the store already holds the same bytes
-         * (size and SHA-256) and metadata under the key (one {@code HeadObject} per commit). Default
-         * {@code true}. {@code CREATE_NEW} always accepts an identical existing object.
-         *
-         * @param value {@code true} to skip identical uploads
-         * @return this builder
-         */
-        public Builder skipIdenticalUploads(boolean value) {
-            this.skipIdentical = value;
-            return this;
-        }
-
-        /**
-         * How many keys one listing page asks for (S3 returns at most 1000). Default 1000.
-         *
-         * @param value between 1 and 1000
-         * @return this builder
-         */
-        public Builder listPageSize(int value) {
-            if (value < 1 || value > 1000) {
-                throw new InvalidInputException("listPageSize must be between 1 and 1000, but was " + value + ".");
-            }
-            this.listPageSize = value;
-            return this;
-        }
-
-        /**
-         * The size of the ranges copied server-side ({@code UploadPartCopy}) when a multipart object is
-         * published under its final key with {@link MultipartCommit#COPY_WITH_SHA256}. Default 1 GiB;
-         * between 5 MiB and 5 GiB.
-         *
-         * @param value the copy part size in bytes
-         * @return this builder
-         */
-        public Builder copyPartSize(long value) {
-            if (value < MIN_PART_SIZE || value > MAX_COPY_PART_SIZE) {
-                throw new InvalidInputException("copyPartSize must be between 5 MiB and 5 GiB, but was " + value + ".");
-            }
-            this.copyPartSize = value;
-            return this;
+        private Builder copy() {
+            Builder b = new Builder();
+            copyTo(b);
+            return b;
         }
 
         /**

@@ -13,9 +13,9 @@
  *       {@link io.github.neo4jbackup.storage.s3.MultipartCommit} and
  *       {@link io.github.neo4jbackup.storage.s3.ConditionalWrites} are options of the target.</li>
  * </ul>
- * The package-private classes are the target's collaborators, one concern each (retries and error
- * translation, probing, reads, listing, deletes, multipart uploads, conditional writes); they are
- * not API.
+ * The package-private classes are the target's collaborators, one concern each (options, retries
+ * and error translation, probing, reads, listing, deletes, multipart uploads, conditional writes);
+ * they are not API.
  * See {@code docs/s3.md} for configuration examples, an IAM policy and lifecycle rules.
  */
 package io.github.neo4jbackup.storage.s3;

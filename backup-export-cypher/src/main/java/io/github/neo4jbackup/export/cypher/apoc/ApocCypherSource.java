@@ -1,7 +1,5 @@
 package io.github.neo4jbackup.export.cypher.apoc;
 
-import io.github.neo4jbackup.export.cypher.CypherLanguage;
-import io.github.neo4jbackup.export.cypher.ServerInfo;
 import io.github.neo4jbackup.core.DatabaseName;
 import io.github.neo4jbackup.core.InvalidInputException;
 import io.github.neo4jbackup.core.SourceFailedException;
@@ -10,7 +8,6 @@ import io.github.neo4jbackup.core.spi.BackupSource;
 import io.github.neo4jbackup.core.spi.ExportContext;
 import io.github.neo4jbackup.core.spi.GraphCounts;
 import io.github.neo4jbackup.core.spi.SourceDescription;
-import io.github.neo4jbackup.export.cypher.census.CensusAttributes;
 import io.github.neo4jbackup.export.cypher.census.StoredTypeCensus;
 import io.github.neo4jbackup.export.cypher.internal.Durations;
 import io.github.neo4jbackup.export.cypher.internal.StallWatchdog.StalledException;
@@ -18,37 +15,22 @@ import io.github.neo4jbackup.export.cypher.internal.StallWatchdog;
 import io.github.neo4jbackup.export.cypher.restore.TargetDatabase;
 import io.github.neo4jbackup.export.cypher.schema.DatabaseSchema;
 import io.github.neo4jbackup.export.cypher.schema.SchemaReader;
-import io.github.neo4jbackup.export.cypher.schema.SchemaWriter;
-import io.github.neo4jbackup.export.cypher.script.CypherStatementSplitter;
-import io.github.neo4jbackup.export.cypher.script.MalformedScriptException;
-import io.github.neo4jbackup.export.cypher.script.ScriptElement;
 import org.neo4j.driver.AccessMode;
 import org.neo4j.driver.Driver;
-import org.neo4j.driver.Record;
 import org.neo4j.driver.Result;
 import org.neo4j.driver.Session;
 import org.neo4j.driver.SessionConfig;
-import org.neo4j.driver.TransactionConfig;
 import org.neo4j.driver.exceptions.ClientException;
 import org.neo4j.driver.exceptions.Neo4jException;
-import org.neo4j.driver.exceptions.ServiceUnavailableException;
-import org.neo4j.driver.exceptions.SessionExpiredException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-import java.io.BufferedWriter;
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.OutputStreamWriter;
-import java.io.Writer;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.Optional;
 
 /**
  * Backs up a database with APOC's streaming Cypher export ({@code apoc.export.cypher.all} with
@@ -119,9 +101,9 @@ import java.util.Optional;
  * too old APOC fails fast with an {@link InvalidInputException} that names the driver-only engine.
  * The driver belongs to the caller and is never closed. Immutable and thread-safe.
  *
- * <p>This file is longer than most: the export call, the totals check against the database and the
- * script's appended schema and float32 passes share the one streaming loop and are kept together so
- * that what the script holds can be read in one place.
+ * <p>This class holds the configuration and the export's phases; what the script holds, in order,
+ * is in {@code ApocScript}, the server checks in {@code ApocProbe}, the totals check in
+ * {@code ApocTotals} and the wording of failures in {@code ApocFailures}.
  */
 public final class ApocCypherSource implements BackupSource {
 
@@ -154,14 +136,10 @@ public final class ApocCypherSource implements BackupSource {
             + "32-bit float arrays are written as 64-bit floats and narrowed back to 32-bit after the data "
             + "(exact), except under keys that also hold 64-bit float arrays (those stay 64-bit)";
 
-    /** The engine to use instead when APOC is not available. */
-    static final String DRIVER_ALTERNATIVE = "the driver engine (--engine driver on the command line, engine id "
-            + "\"cypher-driver\"), which needs no server plugin";
+    /** The APOC procedure that streams the export. */
+    static final String PROCEDURE = "apoc.export.cypher.all";
 
     private static final Logger LOG = LoggerFactory.getLogger(ApocCypherSource.class);
-    private static final String PROCEDURE = "apoc.export.cypher.all";
-    private static final String UNIQUE_IMPORT_LABEL = "UNIQUE IMPORT LABEL";
-    private static final String UNIQUE_IMPORT_CONSTRAINT = "UNIQUE_IMPORT_NAME";
 
     private final Driver driver;
     private final String database;
@@ -258,62 +236,47 @@ public final class ApocCypherSource implements BackupSource {
         try {
             return StallWatchdog.run(stallTimeout, out, (o, watchdog) -> export(o, ctx, watchdog));
         } catch (StalledException e) {
-            throw new SourceFailedException("APOC's export of database '" + database + "' failed: " + e.getMessage()
-                    + ". Nothing was stored; check the network between this host and the server and the server's "
-                    + "health, then run the backup again (raise stallTimeout if the server legitimately needs longer "
-                    + "to produce a batch).", e);
+            throw ApocFailures.stalled(database, e);
         }
     }
 
     private SourceDescription export(OutputStream out, ExportContext ctx, StallWatchdog watchdog) throws IOException {
-        Probe probe = watchdog.call("the APOC version", this::probe);
+        ApocProbe probe = watchdog.call("the APOC version", () -> ApocProbe.read(driver, database));
         GraphCounts before = watchdog.call("the counts", () -> TargetDatabase.counts(driver, database));
         DatabaseSchema schema = watchdog.call("the schema", () -> SchemaReader.read(driver, database));
         StoredTypeCensus census = watchdog.call("the stored-type census", () -> StoredTypeCensus.read(driver, database));
-        IdentifierRepair repair = IdentifierRepair.forNames(probe.names);
+        IdentifierRepair repair = IdentifierRepair.forNames(probe.names());
         int rowBatch = RowBudget.batchSize(batchSize, schema.indexes(), census);
         if (rowBatch < batchSize) {
             LOG.info("APOC export of database '{}': {} entities per row instead of {}, because the database holds "
                     + "float lists (vectors) that APOC writes as text", database, rowBatch, batchSize);
         }
         LOG.info("APOC {} export of database '{}' started ({} nodes, {} relationships, batch size {})",
-                probe.apocVersion, database, before.nodes(), before.relationships(), rowBatch);
+                probe.apocVersion(), database, before.nodes(), before.relationships(), rowBatch);
 
-        Writer writer = new BufferedWriter(new OutputStreamWriter(out, StandardCharsets.UTF_8), 64 * 1024);
-        writer.write("// neo4j-backup " + TYPE + ": database '" + database + "', Neo4j " + probe.neo4jVersion + " "
-                + probe.edition + ", APOC " + probe.apocVersion + ".\n// Replay into an empty database with "
-                + "cypher-shell -f, or with CypherScriptSink.\n");
-        writeDdl(writer, "Constraints and LOOKUP indexes (complete DDL read by neo4j-backup)",
-                SchemaWriter.statements(schema, SchemaWriter.Phase.BEFORE_DATA));
-
-        Rewrite rewrite;
+        ApocScript script = new ApocScript(out, database);
+        script.beforeData(probe, schema);
+        ApocScript.Copy copy;
         SessionConfig config = SessionConfig.builder().withDatabase(database).withDefaultAccessMode(AccessMode.READ)
                 .withFetchSize(1).build();
         try (Session session = driver.session(config)) {
-            Result result = watchdog.call("the first rows of APOC's export", () -> session.run(CypherLanguage.PREFIX + "CALL " + PROCEDURE + "(null, $config) "
-                    + "YIELD batches, nodes, relationships, source, cypherStatements "
-                    + "RETURN batches, nodes, relationships, source, cypherStatements",
-                    Map.of("config", apocConfig(rowBatch)), transactionConfig()));
+            Result result = watchdog.call("the first rows of APOC's export", () -> session.run(ApocQuery.TEXT,
+                    Map.of("config", ApocQuery.config(rowBatch, unwindBatchSize, apocTimeout)),
+                    ApocQuery.transaction(transactionTimeout)));
             ApocRowReader rows = new ApocRowReader(result, r -> watchdog.hasNext(r, "APOC's export rows"), repair, ctx);
-            rewrite = rewrite(rows, writer);
+            copy = script.copy(rows);
             watchdog.call("the end of APOC's export", result::consume);
         } catch (ClientException e) {
-            if (isProcedureMissing(e)) {
-                throw noApoc("the procedure " + PROCEDURE + " is not available: " + firstLine(e), e);
+            if (ApocFailures.isProcedureMissing(e)) {
+                throw ApocFailures.noApoc(database, "the procedure " + PROCEDURE + " is not available: "
+                        + ApocFailures.firstLine(e), e);
             }
-            throw exportFailed(e);
+            throw ApocFailures.exportFailed(database, e);
         } catch (Neo4jException e) {
-            throw exportFailed(e);
+            throw ApocFailures.exportFailed(database, e);
         }
-
         List<String> float32Pass = Float32Pass.statements(census);
-        writeDdl(writer, "32-bit float arrays (FloatArray in the source, e.g. vectors): the data above holds them as "
-                + "64-bit floats; each element is the float's shortest decimal, which narrows back to the same float",
-                float32Pass);
-        writeDdl(writer, "Indexes (complete DDL read by neo4j-backup), created after the data",
-                SchemaWriter.statements(schema, SchemaWriter.Phase.AFTER_DATA));
-        writer.write("CALL db.awaitIndexes(" + Math.max(1, awaitIndexesTimeout.toSeconds()) + ");\n");
-        writer.flush();
+        script.afterData(float32Pass, schema, awaitIndexesTimeout);
 
         GraphCounts after;
         DatabaseSchema schemaAfter;
@@ -321,296 +284,17 @@ public final class ApocCypherSource implements BackupSource {
             after = watchdog.call("the counts", () -> TargetDatabase.counts(driver, database));
             schemaAfter = watchdog.call("the schema", () -> SchemaReader.read(driver, database));
         } catch (Neo4jException e) {
-            throw new SourceFailedException("APOC's export of database '" + database + "' failed: reading the counts "
-                    + "after APOC's stream ended failed: " + firstLine(e) + ". The server stopped or the connection "
-                    + "broke. Nothing was stored; check that the server is running and reachable, then run the backup "
-                    + "again.", e);
+            throw ApocFailures.afterStreamFailed(database, e);
         }
-        GraphCounts counts = checkTotals(rewrite, before, after);
-        boolean changed = before.nodes() != after.nodes() || before.relationships() != after.relationships()
-                || !before.labels().equals(after.labels()) || !before.types().equals(after.types())
-                || !schema.fingerprint().equals(schemaAfter.fingerprint());
-        if (changed) {
-            LOG.warn("Database '{}' changed while APOC exported it (before: {} nodes, {} relationships, schema {}; "
-                            + "after: {} nodes, {} relationships, schema {}): the backup is not a consistent snapshot",
-                    database, before.nodes(), before.relationships(), schema.fingerprint(), after.nodes(),
-                    after.relationships(), schemaAfter.fingerprint());
-        }
+        GraphCounts counts = ApocTotals.check(database, copy, before, after);
+        boolean changed = ApocTotals.changed(database, before, after, schema, schemaAfter);
 
-        Map<String, String> attributes = new HashMap<>();
-        attributes.put(Attributes.CONSISTENCY, "read-committed");
-        attributes.put(Attributes.CHANGED_DURING_EXPORT, Boolean.toString(changed));
-        attributes.put(Attributes.SCHEMA_FINGERPRINT, schema.fingerprint());
-        attributes.put(APOC_VERSION, probe.apocVersion);
-        try {
-            String language = ServerInfo.probe(driver, database).defaultLanguage();
-            if (language != null) {
-                attributes.put(ServerInfo.DEFAULT_LANGUAGE_ATTRIBUTE, language);
-            }
-        } catch (Neo4jException e) {
-            LOG.debug("Could not read the default language of database '{}': {}", database, e.getMessage());
-        }
-        attributes.put(LIMITATIONS, LIMITATIONS_TEXT);
-        attributes.putAll(CensusAttributes.backup(census, true, -1, database, LOG));
-        attributes.put(FLOAT32_PASS, Integer.toString(float32Pass.size()));
-        attributes.put(ROWS, Long.toString(rewrite.rows));
-        attributes.put(SCHEMA_REPLACED, Long.toString(rewrite.schemaStatementsRemoved));
-        attributes.put("apoc.batchSize", Integer.toString(rowBatch));
-        attributes.put("apoc.unwindBatchSize", Integer.toString(unwindBatchSize));
-        attributes.put("apoc.statements", Long.toString(rewrite.statements));
-        if (repair.affectedNames() > 0) {
-            attributes.put(REPAIRED_NAMES, Integer.toString(repair.affectedNames()));
-        }
+        Map<String, String> attributes = ApocAttributes.of(driver, database, probe, schema, changed, census,
+                float32Pass.size(), copy, rowBatch, unwindBatchSize, repair);
         LOG.info("APOC export of database '{}' finished: {} nodes, {} relationships, {} rows, {} statements",
-                database, counts.nodes(), counts.relationships(), rewrite.rows, rewrite.statements);
-        return new SourceDescription(TYPE, probe.apocVersion, probe.neo4jVersion, probe.edition, database, counts,
+                database, counts.nodes(), counts.relationships(), copy.rows(), copy.statements());
+        return new SourceDescription(TYPE, probe.apocVersion(), probe.neo4jVersion(), probe.edition(), database, counts,
                 attributes);
-    }
-
-    private Map<String, Object> apocConfig(int rowBatch) {
-        Map<String, Object> config = new HashMap<>();
-        config.put("stream", true);
-        config.put("format", "cypher-shell");
-        config.put("batchSize", rowBatch);
-        config.put("useOptimizations", Map.of("type", "UNWIND_BATCH", "unwindBatchSize", unwindBatchSize));
-        config.put("timeoutSeconds", Math.max(1, apocTimeout.toSeconds()));
-        return config;
-    }
-
-    private TransactionConfig transactionConfig() {
-        return transactionTimeout == null ? TransactionConfig.empty()
-                : TransactionConfig.builder().withTimeout(transactionTimeout).build();
-    }
-
-    private static void writeDdl(Writer writer, String comment, List<String> statements) throws IOException {
-        if (statements.isEmpty()) {
-            return;
-        }
-        writer.write("// " + comment + "\n");
-        for (String ddl : statements) {
-            writer.write(ddl);
-            writer.write(";\n");
-        }
-    }
-
-    /** What the rewrite of APOC's stream saw. */
-    private record Rewrite(long rows, long nodes, long relationships, long statements, long schemaStatementsRemoved,
-                           String apocSource) {
-    }
-
-    /**
-     * Copies APOC's statements and commands, without APOC's own schema statements (except its temporary
-     * UNIQUE IMPORT constraint), checking that the stream ends outside any {@code :begin} block.
-     */
-    private Rewrite rewrite(ApocRowReader rows, Writer writer) throws IOException {
-        long statements = 0;
-        long removed = 0;
-        boolean inBlock = false;
-        try (CypherStatementSplitter splitter = CypherStatementSplitter.of(rows)) {
-            Optional<ScriptElement> next;
-            while ((next = splitter.next()).isPresent()) {
-                ScriptElement element = next.get();
-                if (element instanceof ScriptElement.Statement statement) {
-                    if (!statement.terminated()) {
-                        throw new SourceFailedException("APOC's export of database '" + database + "' ended in the middle "
-                                + "of a statement (line " + statement.line() + "): the stream is truncated. Nothing "
-                                + "was stored; run the backup again.", null);
-                    }
-                    if (statement.isSchemaCommand() && !isUniqueImportSchema(statement.text())) {
-                        removed++;
-                        continue;
-                    }
-                    writer.write(statement.text());
-                    writer.write(";\n");
-                    statements++;
-                } else {
-                    ScriptElement.Command command = (ScriptElement.Command) element;
-                    if (command.name().equals("begin")) {
-                        inBlock = true;
-                    } else if (command.name().equals("commit") || command.name().equals("rollback")) {
-                        inBlock = false;
-                    }
-                    writer.write(":" + command.name() + (command.argument().isEmpty() ? "" : " " + command.argument())
-                            + "\n");
-                }
-            }
-        } catch (MalformedScriptException e) {
-            throw new SourceFailedException("APOC's export of database '" + database + "' is not a valid script: "
-                    + e.getMessage() + ". Nothing was stored.", e);
-        }
-        if (inBlock) {
-            throw new SourceFailedException("APOC's export of database '" + database + "' ended inside a :begin block "
-                    + "after " + rows.rows() + " rows: the stream is truncated. Nothing was stored; run the backup again.",
-                    null);
-        }
-        return new Rewrite(rows.rows(), rows.nodes(), rows.relationships(), statements, removed, rows.sourceSummary());
-    }
-
-    private static boolean isUniqueImportSchema(String statement) {
-        return statement.contains(UNIQUE_IMPORT_LABEL) || statement.contains(UNIQUE_IMPORT_CONSTRAINT);
-    }
-
-    private GraphCounts checkTotals(Rewrite rewrite, GraphCounts before, GraphCounts after) {
-        return checkTotals(database, rewrite.rows, rewrite.nodes, rewrite.relationships, rewrite.apocSource, before,
-                after);
-    }
-
-    /**
-     * Compares APOC's totals (those of its last row) with the database counts taken before and after
-     * the export, and picks the counts for the manifest.
-     *
-     * @throws SourceFailedException when APOC exported fewer or more entities than the database had
-     */
-    static GraphCounts checkTotals(String database, long rows, long apocNodes, long apocRelationships,
-                                   String apocSource, GraphCounts before, GraphCounts after) {
-        if (rows == 0) {
-            if (before.nodes() == 0 && before.relationships() == 0 && after.nodes() == 0 && after.relationships() == 0) {
-                return after;
-            }
-            throw new SourceFailedException("APOC returned no rows for database '" + database + "', which has "
-                    + before.nodes() + " nodes: the export produced nothing. Nothing was stored. Check the server log; "
-                    + "or use " + DRIVER_ALTERNATIVE + ".", null);
-        }
-        long nodes = Math.max(0, apocNodes);
-        long relationships = Math.max(0, apocRelationships);
-        if (nodes == before.nodes() && relationships == before.relationships()) {
-            return before;
-        }
-        if (nodes == after.nodes() && relationships == after.relationships()) {
-            return after;
-        }
-        boolean changed = before.nodes() != after.nodes() || before.relationships() != after.relationships();
-        boolean between = nodes >= Math.min(before.nodes(), after.nodes()) && nodes <= Math.max(before.nodes(), after.nodes())
-                && relationships >= Math.min(before.relationships(), after.relationships())
-                && relationships <= Math.max(before.relationships(), after.relationships());
-        if (changed && between) {
-            return new GraphCounts(nodes, relationships, after.labels(), after.types());
-        }
-        throw new SourceFailedException("APOC exported " + nodes + " nodes and " + relationships + " relationships of "
-                + "database '" + database + "' in " + rows + " rows, but the database had " + before.nodes() + " / "
-                + before.relationships() + " before and " + after.nodes() + " / " + after.relationships()
-                + " after the export" + (apocSource == null ? "" : " (APOC: " + apocSource + ")")
-                + ". The stream is incomplete (APOC ends a streaming export early without an error when its producer "
-                + "fails or times out) or the database changed during the export. Nothing was stored; run the backup "
-                + "again while the database is quiet, or raise apocTimeout.", null);
-    }
-
-    /** Facts about the server, checked before anything is written. */
-    private record Probe(String apocVersion, String neo4jVersion, String edition, List<String> names) {
-    }
-
-    private Probe probe() {
-        try (Session session = driver.session(SessionConfig.builder().withDatabase(database)
-                .withDefaultAccessMode(AccessMode.READ).build())) {
-            String apocVersion;
-            try {
-                apocVersion = session.run(CypherLanguage.PREFIX + "RETURN apoc.version() AS version").single().get("version").asString();
-            } catch (ClientException e) {
-                String server = ServerInfo.probe(driver, database).describe();
-                throw noApoc("APOC is not installed on " + server + ", or its functions are not allowed (the server "
-                        + "said: " + firstLine(e) + ")", e);
-            }
-            int major = majorVersion(apocVersion);
-            if (major < 5) {
-                throw noApoc("APOC " + apocVersion + " is too old: neo4j-backup needs APOC 5.x or later, whose "
-                        + PROCEDURE + " can stream", null);
-            }
-            checkProcedure(session);
-            String neo4jVersion = null;
-            String edition = null;
-            for (Record r : session.run(CypherLanguage.PREFIX + "CALL dbms.components() YIELD name, versions, edition "
-                    + "RETURN name, versions, edition").list()) {
-                if ("Neo4j Kernel".equals(r.get("name").asString())) {
-                    List<Object> versions = r.get("versions").asList();
-                    neo4jVersion = versions.isEmpty() ? null : String.valueOf(versions.get(0));
-                    edition = r.get("edition").asString();
-                }
-            }
-            List<String> names = new ArrayList<>();
-            session.run(CypherLanguage.PREFIX + "CALL db.labels() YIELD label RETURN label").forEachRemaining(r -> names.add(r.get(0).asString()));
-            session.run(CypherLanguage.PREFIX + "CALL db.relationshipTypes() YIELD relationshipType RETURN relationshipType")
-                    .forEachRemaining(r -> names.add(r.get(0).asString()));
-            session.run(CypherLanguage.PREFIX + "CALL db.propertyKeys() YIELD propertyKey RETURN propertyKey")
-                    .forEachRemaining(r -> names.add(r.get(0).asString()));
-            return new Probe(apocVersion, neo4jVersion, edition, names);
-        } catch (InvalidInputException e) {
-            throw e;
-        } catch (Neo4jException e) {
-            throw new SourceFailedException("Could not query database '" + database + "' before the APOC export: "
-                    + firstLine(e) + ". Check that the database exists and is online. Nothing was stored.", e);
-        }
-    }
-
-    private void checkProcedure(Session session) {
-        List<Record> procedures;
-        try {
-            procedures = session.run(CypherLanguage.PREFIX + "SHOW PROCEDURES YIELD name, signature WHERE name = $name RETURN signature",
-                    Map.of("name", PROCEDURE)).list();
-        } catch (ClientException e) {
-            LOG.debug("SHOW PROCEDURES is not allowed ({}); relying on the export call to fail if {} is missing",
-                    firstLine(e), PROCEDURE);
-            return;
-        }
-        if (procedures.isEmpty()) {
-            throw noApoc("APOC is installed but the procedure " + PROCEDURE + " is not available (not allowed by "
-                    + "dbms.security.procedures.allowlist / unrestricted, or not part of this APOC build)", null);
-        }
-        String signature = procedures.get(0).get("signature").asString();
-        if (!signature.contains("cypherStatements")) {
-            throw noApoc("this APOC's " + PROCEDURE + " cannot stream (its result has no cypherStatements column: "
-                    + signature + ")", null);
-        }
-    }
-
-    static int majorVersion(String version) {
-        if (version == null) {
-            return -1;
-        }
-        int end = 0;
-        while (end < version.length() && Character.isDigit(version.charAt(end))) {
-            end++;
-        }
-        try {
-            return end == 0 ? -1 : Integer.parseInt(version.substring(0, end));
-        } catch (NumberFormatException e) {
-            return -1;
-        }
-    }
-
-    private InvalidInputException noApoc(String reason, Throwable cause) {
-        return new InvalidInputException("Cannot back up database '" + database + "' with the APOC engine (" + TYPE
-                + "): " + reason + ". Use " + DRIVER_ALTERNATIVE + " and works on every Neo4j version; or install "
-                + "APOC core matching the Neo4j version and allow it (dbms.security.procedures.unrestricted=apoc.*)"
-                + ". Nothing was stored.", cause);
-    }
-
-    private SourceFailedException exportFailed(Neo4jException e) {
-        String advice = e instanceof ServiceUnavailableException || e instanceof SessionExpiredException
-                ? "the server stopped or the connection broke; check that the server is running and reachable, then "
-                + "run the backup again"
-                : "check the server log, or raise transactionTimeout / apocTimeout";
-        return new SourceFailedException("APOC's export of database '" + database + "' failed: " + firstLine(e)
-                + ". Nothing was stored; " + advice + ".", e);
-    }
-
-    private static boolean isProcedureMissing(ClientException e) {
-        String code = e.code() == null ? "" : e.code();
-        String message = e.getMessage() == null ? "" : e.getMessage();
-        return code.endsWith("ProcedureNotFound")
-                || (message.contains("no procedure with the name") && message.contains(PROCEDURE));
-    }
-
-    private static String firstLine(Neo4jException e) {
-        String message = e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage();
-        int newline = message.indexOf('\n');
-        String line = (newline < 0 ? message : message.substring(0, newline)).strip();
-        while (line.endsWith(".")) {
-            line = line.substring(0, line.length() - 1);
-        }
-        if (line.length() > 300) {
-            line = line.substring(0, 300) + "...";
-        }
-        return (e.code() == null ? "" : e.code() + ": ") + line;
     }
 
     @Override

@@ -1,6 +1,5 @@
 package io.github.neo4jbackup.export.cypher.driver;
 
-import io.github.neo4jbackup.export.cypher.CypherLanguage;
 import io.github.neo4jbackup.export.cypher.ServerInfo;
 import io.github.neo4jbackup.core.DatabaseName;
 import io.github.neo4jbackup.core.InvalidInputException;
@@ -18,38 +17,21 @@ import io.github.neo4jbackup.export.cypher.internal.Durations;
 import io.github.neo4jbackup.export.cypher.internal.StallWatchdog.StalledException;
 import io.github.neo4jbackup.export.cypher.internal.StallWatchdog;
 import io.github.neo4jbackup.export.cypher.restore.TargetDatabase;
-import io.github.neo4jbackup.export.cypher.schema.ConstraintDefinition;
-import io.github.neo4jbackup.export.cypher.schema.DatabaseSchema;
-import io.github.neo4jbackup.export.cypher.schema.IndexDefinition;
-import io.github.neo4jbackup.export.cypher.schema.SchemaReader;
 import org.neo4j.driver.AccessMode;
 import org.neo4j.driver.Driver;
-import org.neo4j.driver.Record;
-import org.neo4j.driver.Result;
-import org.neo4j.driver.Session;
 import org.neo4j.driver.SessionConfig;
-import org.neo4j.driver.Transaction;
 import org.neo4j.driver.TransactionConfig;
-import org.neo4j.driver.Value;
 import org.neo4j.driver.exceptions.Neo4jException;
-import org.neo4j.driver.exceptions.ServiceUnavailableException;
-import org.neo4j.driver.exceptions.SessionExpiredException;
-import org.neo4j.driver.exceptions.TransactionTerminatedException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
 import java.io.OutputStream;
-import java.io.UncheckedIOException;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
-import java.util.ArrayList;
-import java.util.List;
 import java.util.Map;
 import java.util.Objects;
-import java.util.TreeMap;
-import java.util.function.Function;
 
 /**
  * The driver-only logical backup engine ({@value GraphFormat#ENGINE}): exports one database over
@@ -114,18 +96,14 @@ import java.util.function.Function;
  * <p>The driver belongs to the caller and is never closed. Instances are immutable and can run
  * one export at a time each (or several: they share nothing but the driver).
  *
- * <p>This file is longer than most: the export's phases, the advice of its failure messages and
- * its builder are kept together so that the one transaction's life can be read in one place.
+ * <p>This class holds the configuration and the export's phases; the read transaction and what
+ * becomes of each record are in {@code ExportTransaction}, the consistency verdict in
+ * {@code ExportConsistency}, the wording of failures in {@code ExportFailures}.
  */
 public final class DriverExportSource implements BackupSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(DriverExportSource.class);
-    private static final int PROGRESS_EVERY = 1000;
     private static final Duration DEFAULT_STALL_TIMEOUT = Duration.ofMinutes(5);
-
-    static final String NODES_QUERY = CypherLanguage.PREFIX + "MATCH (n) RETURN id(n) AS k, labels(n) AS l, properties(n) AS p";
-    static final String RELATIONSHIPS_QUERY = CypherLanguage.PREFIX + "MATCH ()-[r]->() "
-            + "RETURN id(startNode(r)) AS s, id(endNode(r)) AS e, type(r) AS y, properties(r) AS p";
 
     private final Driver driver;
     private final String database;
@@ -252,10 +230,7 @@ public final class DriverExportSource implements BackupSource {
         try {
             return StallWatchdog.run(stallTimeout, out, (o, watchdog) -> export(o, ctx, watchdog));
         } catch (StalledException e) {
-            throw new IOException("Exporting database '" + database + "' failed: " + e.getMessage() + ". Check the "
-                    + "network between this host and the server and the server's health, then run the backup again; "
-                    + "raise stallTimeout(..) if the server legitimately needs longer to answer. Nothing was stored "
-                    + "for this backup.", e);
+            throw ExportFailures.stalled(database, e);
         }
     }
 
@@ -263,201 +238,56 @@ public final class DriverExportSource implements BackupSource {
         long started = System.nanoTime();
         Instant createdAt = Instant.now().truncatedTo(ChronoUnit.MILLIS);
         TransactionConfig txConfig = transactionConfig();
-        Progress progress = new Progress(ctx);
+        ExportProgress progress = new ExportProgress(ctx, database);
 
         ServerInfo server;
         GraphCounts before;
         try {
-            server = watchdog.call("the server version", this::serverInfo);
+            server = watchdog.call("the server version", () -> ServerInfo.probe(driver, database));
             before = watchdog.call("the counts", () -> TargetDatabase.counts(driver, database));
         } catch (Neo4jException e) {
-            throw failure("reading the counts", progress, e);
+            throw ExportFailures.of(database, "reading the counts", progress, e);
         }
         if (beforeStreaming != null) {
             beforeStreaming.run();
         }
 
         GraphFileWriter writer = new GraphFileWriter(out);
-        InlineFingerprint fingerprint = new InlineFingerprint();
-        ExportClosure closure = new ExportClosure(database);
-        String schemaFingerprint;
-        StoredTypeCensus census;
-        long float32Values = 0;
-        long schemaStatements = 0;
+        ExportTransaction read = new ExportTransaction(database, watchdog, writer, progress);
         SessionConfig sessionConfig = SessionConfig.builder().withDatabase(database)
                 .withDefaultAccessMode(AccessMode.READ).withFetchSize(fetchSize).build();
-        try (fingerprint;
-             Session session = driver.session(sessionConfig);
-             Transaction tx = watchdog.call("the start of the read transaction",
-                     () -> session.beginTransaction(txConfig))) {
-            DatabaseSchema schema = watchdog.call("the schema", () -> SchemaReader.read(tx, database));
-            schemaFingerprint = schema.fingerprint();
-            census = watchdog.call("the stored-type census", () -> StoredTypeCensus.read(tx));
-            writer.header(new GraphRecord.Header(GraphFormat.VERSION, database, server.version(), server.edition(),
-                    createdAt.toString()));
-            for (GraphRecord.SchemaStatement statement : statements(schema)) {
-                writer.schema(statement);
-                schemaStatements++;
-            }
-            Function<Value, String> asString = Value::asString;
-            Function<Value, Value> identity = v -> v;
-            // keys with both FloatArray and DoubleArray values: decided per value on the server
-            List<String> mixedNodeKeys = census.mixedFloatArrayKeys(true);
-            List<String> mixedRelationshipKeys = census.mixedFloatArrayKeys(false);
-            long[] float32Count = {0};
-            StoredTypeCensus nodeCensus = census;
-            // closure nodes (read by id) carry no per-value evidence: the census decides for them
-            ExportClosure.NodeWriter nodeWriter = (key, l, p) -> {
-                List<String> labels = l.asList(asString);
-                Map<String, Value> properties = p.asMap(identity);
-                UnreadableValues.checkNode(properties, labels);
-                Map<String, String> storedTypes = nodeCensus.nodeStoredTypes(labels, properties);
-                writer.node(key, labels, properties, storedTypes);
-                fingerprint.node(key, labels, properties, storedTypes);
-                float32Count[0] += float32(storedTypes);
-                progress.record();
-            };
-            Result nodes = watchdog.call("the nodes", () -> mixedNodeKeys.isEmpty() ? tx.run(NODES_QUERY)
-                    : tx.run(NODES_QUERY + ", " + StoredTypeCensus.float32EvidenceExpression("n", "mixed") + " AS f",
-                    Map.of("mixed", mixedNodeKeys)));
-            while (watchdog.hasNext(nodes, "the nodes")) {
-                Record r = nodes.next();
-                long key = r.get(0).asLong();
-                if (!closure.exported(key)) {
-                    continue;
-                }
-                if (mixedNodeKeys.isEmpty()) {
-                    nodeWriter.node(key, r.get(1), r.get(2));
-                    continue;
-                }
-                List<String> labels = r.get(1).asList(asString);
-                Map<String, Value> properties = r.get(2).asMap(identity);
-                UnreadableValues.checkNode(properties, labels);
-                Map<String, String> storedTypes = census.nodeStoredTypes(labels, properties);
-                writer.node(key, labels, properties, StoredTypeCensus.withEvidence(storedTypes, r.get(3), properties));
-                fingerprint.node(key, labels, properties, storedTypes);
-                float32Count[0] += float32(storedTypes);
-                progress.record();
-            }
-            if (beforeRelationships != null) {
-                beforeRelationships.run();
-            }
-            closure.close(tx, watchdog, nodeWriter);
-            if (afterClosure != null) {
-                afterClosure.run();
-            }
-            Result relationships = watchdog.call("the relationships", () -> mixedRelationshipKeys.isEmpty()
-                    ? tx.run(RELATIONSHIPS_QUERY)
-                    : tx.run(RELATIONSHIPS_QUERY + ", "
-                    + StoredTypeCensus.float32EvidenceExpression("r", "mixed") + " AS f",
-                    Map.of("mixed", mixedRelationshipKeys)));
-            while (watchdog.hasNext(relationships, "the relationships")) {
-                Record r = relationships.next();
-                long start = r.get(0).asLong();
-                long end = r.get(1).asLong();
-                if (!closure.keep(start, end)) {
-                    continue;
-                }
-                String type = r.get(2).asString();
-                Map<String, Value> properties = r.get(3).asMap(identity);
-                UnreadableValues.checkRelationship(properties, type);
-                Map<String, String> storedTypes = census.relationshipStoredTypes(type, properties);
-                writer.relationship(start, end, type, properties, mixedRelationshipKeys.isEmpty() ? storedTypes
-                        : StoredTypeCensus.withEvidence(storedTypes, r.get(4), properties));
-                fingerprint.relationship(start, end, type, properties, storedTypes);
-                float32Count[0] += float32(storedTypes);
-                progress.record();
-            }
-            float32Values = float32Count[0];
-            watchdog.call("the end of the read transaction", () -> {
-                tx.commit();
-                return null;
-            });
-            fingerprint.finish();
-        } catch (Neo4jException e) {
-            throw failure(writer.nodes() == 0 && writer.relationships() == 0 ? "reading the schema and the nodes"
-                    : "streaming the graph", progress.with(writer), e);
-        } catch (IllegalArgumentException e) {
-            throw new IOException("Database '" + database + "' holds a value the backup format cannot represent: "
-                    + e.getMessage(), e);
-        }
+        read.run(driver, sessionConfig, txConfig, new GraphRecord.Header(GraphFormat.VERSION, database,
+                server.version(), server.edition(), createdAt.toString()), beforeRelationships, afterClosure);
         progress.flush();
 
         GraphCounts after;
         try {
             after = watchdog.call("the counts", () -> TargetDatabase.counts(driver, database));
         } catch (Neo4jException e) {
-            throw failure("reading the counts after the export", progress.with(writer), e);
+            throw ExportFailures.of(database, "reading the counts after the export", progress.with(writer), e);
         }
         GraphCounts exported = new GraphCounts(writer.nodes(), writer.relationships(), writer.labelCounts(),
                 writer.typeCounts());
-        boolean changed = !before.equals(after) || !exported.equals(after) || fingerprint.danglingRelationship
-                || closure.sawChange();
-        Map<String, String> attributes = new TreeMap<>(closure.attributes());
-        attributes.put(Attributes.CONSISTENCY, "single-read-transaction");
-        attributes.put(Attributes.CHANGED_DURING_EXPORT, Boolean.toString(changed));
+        Map<String, String> attributes = ExportConsistency.attributes(database, before, exported, after,
+                read.closure(), read.fingerprint().danglingRelationship(), failOnConcurrentChange);
         attributes.put("format", GraphFormat.NAME + "/" + GraphFormat.VERSION);
-        attributes.put("consistency.countsBefore", describe(before));
-        attributes.put("consistency.countsAfter", describe(after));
-        if (changed) {
-            String message = "Database '" + database + "' changed during the export (counts before: "
-                    + describe(before) + "; exported: " + describe(exported) + "; after: " + describe(after)
-                    + "; " + closure.describe() + "). Neo4j reads at read-committed isolation, so the backup is "
-                    + "self-consistent (every relationship's end nodes are in it) but not a point-in-time copy";
-            if (failOnConcurrentChange) {
-                throw new SourceFailedException(message + ". Run the backup again when the application does not "
-                        + "write, or allow such backups with failOnConcurrentChange(false).", null);
-            }
-            LOG.warn("{}; the export is marked {}=true (the change policy decides whether it is kept).", message,
-                    Attributes.CHANGED_DURING_EXPORT);
-        }
-        String content = fingerprint.hex;
-        writer.finish(content, schemaFingerprint);
+        String content = read.fingerprint().hex();
+        writer.finish(content, read.schemaFingerprint());
         if (content != null) {
             attributes.put(Attributes.CONTENT_FINGERPRINT, content);
         }
-        attributes.put(Attributes.SCHEMA_FINGERPRINT, schemaFingerprint);
+        attributes.put(Attributes.SCHEMA_FINGERPRINT, read.schemaFingerprint());
         attributes.put(GraphFingerprint.CONTENT_VERSION, Integer.toString(GraphFingerprinter.CURRENT_VERSION));
-        attributes.putAll(CensusAttributes.backup(census, true, float32Values, database, LOG));
+        attributes.putAll(CensusAttributes.backup(read.census(), true, read.float32Values(), database, LOG));
         Duration took = Duration.ofNanos(System.nanoTime() - started);
         attributes.put("export.duration", took.toString());
         LOG.info("Exported database '{}': {} nodes, {} relationships, {} schema statements in {}", database,
-                writer.nodes(), writer.relationships(), schemaStatements, took);
+                writer.nodes(), writer.relationships(), read.schemaStatements(), took);
         if (server.defaultLanguage() != null) {
             attributes.put(ServerInfo.DEFAULT_LANGUAGE_ATTRIBUTE, server.defaultLanguage());
         }
         return new SourceDescription(GraphFormat.ENGINE, GraphFormat.NAME + "/" + GraphFormat.VERSION,
                 server.version(), server.edition(), database, exported, attributes);
-    }
-
-    private static long float32(Map<String, String> storedTypes) {
-        long n = 0;
-        for (String t : storedTypes.values()) {
-            if (StoredTypeCensus.FLOAT_ARRAY.equals(t)) {
-                n++;
-            }
-        }
-        return n;
-    }
-
-    /** The schema as statements in restore order: LOOKUP indexes, constraints, other indexes. */
-    static List<GraphRecord.SchemaStatement> statements(DatabaseSchema schema) {
-        List<GraphRecord.SchemaStatement> statements = new ArrayList<>();
-        for (IndexDefinition i : schema.lookupIndexes()) {
-            statements.add(new GraphRecord.SchemaStatement(GraphRecord.SchemaKind.LOOKUP, i.name(), i.toCypher()));
-        }
-        for (ConstraintDefinition c : schema.constraints()) {
-            statements.add(new GraphRecord.SchemaStatement(GraphRecord.SchemaKind.CONSTRAINT, c.name(), c.toCypher()));
-        }
-        for (IndexDefinition i : schema.userIndexes()) {
-            statements.add(new GraphRecord.SchemaStatement(GraphRecord.SchemaKind.INDEX, i.name(), i.toCypher()));
-        }
-        return statements;
-    }
-
-    static String describe(GraphCounts counts) {
-        return counts.nodes() + " nodes " + counts.labels() + ", " + counts.relationships() + " relationships "
-                + counts.types();
     }
 
     private TransactionConfig transactionConfig() {
@@ -468,135 +298,11 @@ public final class DriverExportSource implements BackupSource {
         return b.build();
     }
 
-    /** Version, edition and default language; nulls when the server does not tell. */
-    private ServerInfo serverInfo() {
-        return ServerInfo.probe(driver, database);
-    }
-
-    private IOException failure(String phase, Progress progress, Neo4jException e) {
-        String advice;
-        if (e instanceof ServiceUnavailableException || e instanceof SessionExpiredException) {
-            advice = "The server stopped or the connection broke. Check that the server is running and reachable, "
-                    + "then run the backup again";
-        } else if (e instanceof TransactionTerminatedException
-                || (e.code() != null && e.code().startsWith("Neo.ClientError.Transaction."))) {
-            advice = "The read transaction was terminated (by a transaction timeout, a memory limit or an "
-                    + "administrator). Raise the transaction timeout (transactionTimeout(..) or db.transaction.timeout)"
-                    + " or db.memory.transaction.max, then run the backup again";
-        } else if (e instanceof org.neo4j.driver.exceptions.FatalDiscoveryException
-                || "Neo.ClientError.Database.DatabaseNotFound".equals(e.code())) {
-            advice = "Database '" + database + "' does not exist on this server: check the database name "
-                    + "('SHOW DATABASES' lists them)";
-        } else if (e instanceof org.neo4j.driver.exceptions.SecurityException
-                || (e.code() != null && e.code().startsWith("Neo.ClientError.Security."))) {
-            advice = "Neo4j refused the credentials or the permissions of the driver's user: check the user and "
-                    + "password the driver was created with (the password is not shown) and that the user may read "
-                    + "database '" + database + "'";
-        } else {
-            advice = "Run the backup again; if it keeps failing, check the server log";
-        }
-        String detail = String.valueOf(e.getMessage()).strip();
-        while (detail.endsWith(".")) {
-            detail = detail.substring(0, detail.length() - 1);
-        }
-        return new IOException("Exporting database '" + database + "' failed while " + phase + " (after "
-                + progress.nodes + " nodes and " + progress.relationships + " relationships were written): "
-                + detail + ". " + advice + ". Nothing was stored for this backup.", e);
-    }
-
     @Override
     public String toString() {
         return "DriverExportSource[database=" + database + ", fetchSize=" + fetchSize + ", transactionTimeout="
                 + transactionTimeout + ", stallTimeout=" + stallTimeout + ", failOnConcurrentChange="
                 + failOnConcurrentChange + "]";
-    }
-
-    /**
-     * The content fingerprint computed while streaming. The closure keeps every relationship's end
-     * nodes in the backup, so only a failing temporary file leaves the backup without a content
-     * fingerprint (with a warning) instead of failing it.
-     */
-    private final class InlineFingerprint implements AutoCloseable {
-        private GraphFingerprinter fingerprinter = GraphFingerprinter.open();
-        String hex;
-        boolean danglingRelationship;
-
-        void node(long key, List<String> labels, Map<String, Value> properties, Map<String, String> storedTypes) {
-            if (fingerprinter != null) {
-                try {
-                    fingerprinter.node(key, labels, properties, storedTypes);
-                } catch (UncheckedIOException | IllegalStateException e) {
-                    give(e);
-                }
-            }
-        }
-
-        void relationship(long start, long end, String type, Map<String, Value> properties,
-                          Map<String, String> storedTypes) {
-            if (fingerprinter != null) {
-                try {
-                    fingerprinter.relationship(start, end, type, properties, storedTypes);
-                } catch (IllegalStateException e) {
-                    danglingRelationship = true;
-                    give(e);
-                } catch (UncheckedIOException e) {
-                    give(e);
-                }
-            }
-        }
-
-        void finish() {
-            if (fingerprinter != null) {
-                hex = fingerprinter.finish().hex();
-            }
-        }
-
-        private void give(RuntimeException e) {
-            LOG.warn("The backup of database '{}' gets no content fingerprint: {}", database, e.getMessage());
-            close();
-        }
-
-        @Override
-        public void close() {
-            if (fingerprinter != null) {
-                fingerprinter.close();
-                fingerprinter = null;
-            }
-        }
-    }
-
-    /** Progress reporting and cancellation, checked every {@value #PROGRESS_EVERY} records. */
-    private final class Progress {
-        private final ExportContext context;
-        private int unreported;
-        long nodes;
-        long relationships;
-
-        Progress(ExportContext context) {
-            this.context = context;
-        }
-
-        Progress with(GraphFileWriter writer) {
-            nodes = writer.nodes();
-            relationships = writer.relationships();
-            return this;
-        }
-
-        void record() throws IOException {
-            if (++unreported == PROGRESS_EVERY) {
-                flush();
-                if (context.cancelled()) {
-                    throw new IOException("The backup of database '" + database + "' was cancelled");
-                }
-            }
-        }
-
-        void flush() {
-            if (unreported > 0) {
-                context.recordsExported(unreported);
-                unreported = 0;
-            }
-        }
     }
 
     /** Builds an immutable {@link DriverExportSource}. Not thread-safe. */

@@ -61,10 +61,10 @@ class ApocAbsentTest {
 
     @Test
     void apocVersionsAreParsedForTheTooOldCheck() {
-        assertThat(ApocCypherSource.majorVersion("4.4.0.30")).isEqualTo(4);
-        assertThat(ApocCypherSource.majorVersion("5.26.19")).isEqualTo(5);
-        assertThat(ApocCypherSource.majorVersion("2025.10.0")).isEqualTo(2025);
-        assertThat(ApocCypherSource.majorVersion("unknown")).isEqualTo(-1);
-        assertThat(ApocCypherSource.majorVersion(null)).isEqualTo(-1);
+        assertThat(ApocProbe.majorVersion("4.4.0.30")).isEqualTo(4);
+        assertThat(ApocProbe.majorVersion("5.26.19")).isEqualTo(5);
+        assertThat(ApocProbe.majorVersion("2025.10.0")).isEqualTo(2025);
+        assertThat(ApocProbe.majorVersion("unknown")).isEqualTo(-1);
+        assertThat(ApocProbe.majorVersion(null)).isEqualTo(-1);
     }
 }

@@ -16,12 +16,12 @@ class ApocTotalsCheckTest {
 
     @Test
     void totalsEqualToTheDatabaseAreAccepted() {
-        assertThat(ApocCypherSource.checkTotals("neo4j", 4, 67, 95, null, DB, DB)).isEqualTo(DB);
+        assertThat(ApocTotals.check("neo4j", 4, 67, 95, null, DB, DB)).isEqualTo(DB);
     }
 
     @Test
     void aStreamThatEndedEarlyFailsTheBackup() {
-        assertThatThrownBy(() -> ApocCypherSource.checkTotals("neo4j", 2, 67, 50, "database: nodes(67), rels(95)", DB, DB))
+        assertThatThrownBy(() -> ApocTotals.check("neo4j", 2, 67, 50, "database: nodes(67), rels(95)", DB, DB))
                 .isInstanceOf(SourceFailedException.class)
                 .hasMessageContaining("67 nodes and 50 relationships")
                 .hasMessageContaining("67 / 95 before")
@@ -31,19 +31,19 @@ class ApocTotalsCheckTest {
 
     @Test
     void noRowsForANonEmptyDatabaseFailsTheBackup() {
-        assertThatThrownBy(() -> ApocCypherSource.checkTotals("neo4j", 0, -1, -1, null, DB, DB))
+        assertThatThrownBy(() -> ApocTotals.check("neo4j", 0, -1, -1, null, DB, DB))
                 .isInstanceOf(SourceFailedException.class).hasMessageContaining("no rows")
                 .hasMessageContaining("cypher-driver");
         GraphCounts empty = GraphCounts.of(0, 0);
-        assertThat(ApocCypherSource.checkTotals("neo4j", 0, -1, -1, null, empty, empty)).isEqualTo(empty);
+        assertThat(ApocTotals.check("neo4j", 0, -1, -1, null, empty, empty)).isEqualTo(empty);
     }
 
     @Test
     void whenTheDatabaseChangedTotalsBetweenBeforeAndAfterAreAccepted() {
         GraphCounts after = new GraphCounts(70, 95, Map.of("A", 70L), Map.of("R", 95L));
-        assertThat(ApocCypherSource.checkTotals("neo4j", 4, 70, 95, null, DB, after)).isEqualTo(after);
-        assertThat(ApocCypherSource.checkTotals("neo4j", 4, 68, 95, null, DB, after).nodes()).isEqualTo(68);
-        assertThatThrownBy(() -> ApocCypherSource.checkTotals("neo4j", 4, 60, 95, null, DB, after))
+        assertThat(ApocTotals.check("neo4j", 4, 70, 95, null, DB, after)).isEqualTo(after);
+        assertThat(ApocTotals.check("neo4j", 4, 68, 95, null, DB, after).nodes()).isEqualTo(68);
+        assertThatThrownBy(() -> ApocTotals.check("neo4j", 4, 60, 95, null, DB, after))
                 .isInstanceOf(SourceFailedException.class);
     }
 }
