@@ -23,14 +23,15 @@ import java.util.TreeMap;
  * <ol>
  *   <li><b>closure pass</b>: one aggregate over all node ids ({@value #CHECK_QUERY}) is compared
  *       with the same figures of the node scan: the number of nodes and two sums of the ids (one
- *       modulo a prime, one of a mixed product). When they are equal, no node was created or
- *       deleted since the scan and nothing else is read. Otherwise a light scan of the node ids
+ *       modulo a prime, one of a mixed product modulo another; every term stays below 1,000,037,
+ *       so the sums cannot overflow below trillions of nodes). When they are equal, no node was
+ *       created or deleted since the scan and nothing else is read. Otherwise a light scan of the node ids
  *       ({@value #NODE_IDS_QUERY}) collects the ones the node scan did not export; those nodes are
  *       read by id ({@value #NODES_BY_ID_QUERY}, {@value #BATCH} at a time) and written after the
  *       scanned nodes. A node deleted in between is simply not found. The aggregate costs one
  *       record instead of one per node, which is most of the pass's time when nothing changed.</li>
  *   <li><b>relationship scan</b>: a relationship whose end node is still not in the backup (it was
- *       created after the closure pass, or the two figures matched by coincidence) is
+ *       created after the closure pass, or the figures matched by coincidence) is
  *       <em>dropped</em> at export time and counted.</li>
  * </ol>
  * Both sets of ids are {@link NodeIdSet}s (a bit per id), so memory stays bounded by the highest
@@ -44,7 +45,7 @@ final class ExportClosure {
     private static final Logger LOG = LoggerFactory.getLogger(ExportClosure.class);
 
     static final String CHECK_QUERY = CypherLanguage.PREFIX + "MATCH (n) RETURN count(n) AS c, "
-            + "sum(id(n) % 1000000007) AS a, sum((id(n) % 1000003) * (id(n) % 999983) % 1000033) AS b";
+            + "sum(id(n) % 1000003) AS a, sum((id(n) % 999983) * (id(n) % 1000033) % 1000037) AS b";
     static final String NODE_IDS_QUERY = CypherLanguage.PREFIX + "MATCH (n) RETURN id(n) AS k";
     static final String NODES_BY_ID_QUERY = CypherLanguage.PREFIX + "MATCH (n) WHERE id(n) IN $ids "
             + "RETURN id(n) AS k, labels(n) AS l, properties(n) AS p";
@@ -93,8 +94,8 @@ final class ExportClosure {
     boolean exported(long key) {
         if (exported.add(key)) {
             scannedCount++;
-            scannedSumA += key % 1_000_000_007L;
-            scannedSumB += (key % 1_000_003L) * (key % 999_983L) % 1_000_033L;
+            scannedSumA += key % 1_000_003L;
+            scannedSumB += (key % 999_983L) * (key % 1_000_033L) % 1_000_037L;
             return true;
         }
         duplicateNodes++;
