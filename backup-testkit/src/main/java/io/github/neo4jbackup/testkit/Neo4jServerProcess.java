@@ -26,12 +26,13 @@ import java.util.stream.Stream;
  *
  * <p>The home directory gets a {@code lib} link to the jar folder, a generated
  * {@code conf/neo4j.conf} (loopback Bolt on a free port, no HTTP, auth disabled, small memory, plus
- * any {@link Builder#setting(String, String) settings}) and a generated {@code bin/neo4j-admin}
- * launcher that runs {@code org.neo4j.server.startup.Neo4jAdminCommand} on the same JVM with the
- * same flags, so product code sees the layout of a real installation. The server's main class is
- * {@code CommunityEntryPoint} up to 5.x and {@code Neo4jCommunity} for calendar versions, which
- * also need Java 21+ and the module flags below; {@link #javaHomeFor(String)} finds such a JDK
- * ({@link JavaHomes}).
+ * any {@link Builder#setting(String, String) settings}), a {@code plugins} folder (empty, or a
+ * {@link Builder#plugins(Path) link} to one holding plugin jars such as APOC) and a generated
+ * {@code bin/neo4j-admin} launcher that runs {@code org.neo4j.server.startup.Neo4jAdminCommand} on
+ * the same JVM with the same flags, so product code sees the layout of a real installation. The
+ * server's main class is {@code CommunityEntryPoint} up to 5.x and {@code Neo4jCommunity} for
+ * calendar versions, which also need Java 21+ and the module flags below;
+ * {@link #javaHomeFor(String)} finds such a JDK ({@link JavaHomes}).
  *
  * <pre>{@code
  * Path lib = Path.of(System.getProperty("neo4j.2026.lib"));
@@ -48,7 +49,6 @@ public final class Neo4jServerProcess implements AutoCloseable {
     /** The Java version calendar-versioned Neo4j servers need. */
     public static final int CALENDAR_VERSION_JAVA = 21;
 
-    private static final Duration START_TIMEOUT = Duration.ofMinutes(4);
     private static final Pattern SERVER_JAR = Pattern.compile("neo4j-server-(\\d+\\.\\d+(?:\\.\\d+)?)\\.jar");
     /** What Neo4j's own launcher passes to a calendar-version JVM. */
     private static final List<String> CALENDAR_JVM_FLAGS = List.of(
@@ -65,14 +65,20 @@ public final class Neo4jServerProcess implements AutoCloseable {
     private final String version;
     private final int boltPort;
     private final String heap;
+    private final List<String> extraJvmFlags;
+    private final Duration startTimeout;
+    private final Duration stopTimeout;
     private Process server;
 
-    private Neo4jServerProcess(Path home, Path javaHome, String version, int boltPort, String heap) {
-        this.home = home;
+    private Neo4jServerProcess(Builder builder, Path javaHome, String version, int boltPort) {
+        this.home = builder.home;
         this.javaHome = javaHome;
         this.version = version;
         this.boltPort = boltPort;
-        this.heap = heap;
+        this.heap = builder.heap;
+        this.extraJvmFlags = List.copyOf(builder.jvmFlags);
+        this.startTimeout = builder.startTimeout;
+        this.stopTimeout = builder.stopTimeout;
     }
 
     /**
@@ -185,6 +191,18 @@ public final class Neo4jServerProcess implements AutoCloseable {
         return home.resolve("data/databases/neo4j");
     }
 
+    /**
+     * The size on disk of database {@code neo4j}'s store: the files under {@link #storeDirectory()}.
+     *
+     * @return bytes
+     * @throws IOException when the store cannot be listed
+     */
+    public long storeBytes() throws IOException {
+        try (Stream<Path> files = Files.walk(storeDirectory())) {
+            return files.filter(Files::isRegularFile).mapToLong(p -> p.toFile().length()).sum();
+        }
+    }
+
     /** @return the server's console output of the current or last run */
     public Path consoleLog() {
         return home.resolve("logs/console.log");
@@ -207,6 +225,7 @@ public final class Neo4jServerProcess implements AutoCloseable {
         command.add("-Xms" + heap);
         command.add("-Xmx" + heap);
         command.addAll(jvmFlags());
+        command.addAll(extraJvmFlags);
         command.addAll(List.of("-cp", classpath, mainClass(), "--home-dir=" + home,
                 "--config-dir=" + home.resolve("conf"), "--console-mode"));
         ProcessBuilder pb = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(consoleLog().toFile());
@@ -214,7 +233,7 @@ public final class Neo4jServerProcess implements AutoCloseable {
         pb.environment().put("NEO4J_CONF", home.resolve("conf").toString());
         server = pb.start();
         server.getOutputStream().close();
-        long deadline = System.nanoTime() + START_TIMEOUT.toNanos();
+        long deadline = System.nanoTime() + startTimeout.toNanos();
         while (System.nanoTime() < deadline) {
             String log = Files.exists(consoleLog()) ? Files.readString(consoleLog()) : "";
             if (log.contains("Started.")) {
@@ -229,11 +248,12 @@ public final class Neo4jServerProcess implements AutoCloseable {
             Thread.sleep(100);
         }
         stop();
-        throw new IOException("Neo4j " + version + " in " + home + " did not start within " + START_TIMEOUT);
+        throw new IOException("Neo4j " + version + " in " + home + " did not start within " + startTimeout);
     }
 
     /**
-     * Stops the server as a service manager would (SIGTERM) and waits for it to exit; does nothing
+     * Stops the server as a service manager would (SIGTERM) and waits for it to exit, at most the
+     * {@link Builder#timeouts(Duration, Duration) stop timeout} before it is killed; does nothing
      * when it does not run.
      *
      * @throws InterruptedException when interrupted while waiting
@@ -243,7 +263,7 @@ public final class Neo4jServerProcess implements AutoCloseable {
             return;
         }
         server.destroy();
-        if (!server.waitFor(2, TimeUnit.MINUTES)) {
+        if (!server.waitFor(stopTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
             server.destroyForcibly();
             server.waitFor(30, TimeUnit.SECONDS);
         }
@@ -256,6 +276,20 @@ public final class Neo4jServerProcess implements AutoCloseable {
     }
 
     /**
+     * The argument vector that runs this home's {@code bin/neo4j-admin} with {@code args}, for a
+     * caller that runs the process itself.
+     *
+     * @param args the neo4j-admin arguments
+     * @return the launcher followed by the arguments
+     */
+    public List<String> adminCommand(String... args) {
+        List<String> command = new ArrayList<>();
+        command.add(adminLauncher().toString());
+        command.addAll(List.of(args));
+        return command;
+    }
+
+    /**
      * Runs this home's {@code bin/neo4j-admin} with the arguments and waits for it.
      *
      * @param timeout how long to wait
@@ -265,9 +299,7 @@ public final class Neo4jServerProcess implements AutoCloseable {
      * @throws InterruptedException when interrupted
      */
     public AdminRun admin(Duration timeout, String... args) throws IOException, InterruptedException {
-        List<String> command = new ArrayList<>();
-        command.add(adminLauncher().toString());
-        command.addAll(List.of(args));
+        List<String> command = adminCommand(args);
         Path out = Files.createTempFile(home.resolve("logs"), "admin-", ".log");
         Process p = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(out.toFile()).start();
         p.getOutputStream().close();
@@ -304,8 +336,9 @@ public final class Neo4jServerProcess implements AutoCloseable {
     }
 
     /**
-     * Stops the server and removes the home's {@code lib} link (the jar folder itself is left alone),
-     * so the home can be deleted like any directory.
+     * Stops the server and removes the home's {@code lib} link and, when {@link Builder#plugins(Path)
+     * linked}, its {@code plugins} link (the folders themselves are left alone), so the home can be
+     * deleted like any directory.
      */
     @Override
     public void close() {
@@ -314,12 +347,14 @@ public final class Neo4jServerProcess implements AutoCloseable {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }
-        try {
-            if (Files.isSymbolicLink(home.resolve("lib"))) {
-                Files.delete(home.resolve("lib"));
+        for (String link : List.of("lib", "plugins")) {
+            try {
+                if (Files.isSymbolicLink(home.resolve(link))) {
+                    Files.delete(home.resolve(link));
+                }
+            } catch (IOException e) {
+                // the caller's clean-up reports what it cannot delete
             }
-        } catch (IOException e) {
-            // the caller's clean-up reports what it cannot delete
         }
     }
 
@@ -336,6 +371,11 @@ public final class Neo4jServerProcess implements AutoCloseable {
         private String heap = "768m";
         private String pageCache = "128m";
         private final Map<String, String> settings = new LinkedHashMap<>();
+        private Path plugins;
+        private final List<String> jvmFlags = new ArrayList<>();
+        private String adminHeap = "512m";
+        private Duration startTimeout = Duration.ofMinutes(4);
+        private Duration stopTimeout = Duration.ofMinutes(2);
 
         private Builder(Path lib, Path home) {
             this.lib = Objects.requireNonNull(lib, "lib");
@@ -388,6 +428,56 @@ public final class Neo4jServerProcess implements AutoCloseable {
         }
 
         /**
+         * A folder of plugin jars (e.g. APOC) that the home's {@code plugins} links to (default: an
+         * empty {@code plugins} folder in the home). The server's class path includes it.
+         *
+         * @param folder the folder holding the plugin jars
+         * @return this builder
+         */
+        public Builder plugins(Path folder) {
+            this.plugins = Objects.requireNonNull(folder, "plugins");
+            return this;
+        }
+
+        /**
+         * A further flag for the server's JVM, after the heap and the flags its version needs, e.g.
+         * {@code -XX:+UseG1GC}. The {@code bin/neo4j-admin} launcher does not get it.
+         *
+         * @param flag the flag
+         * @return this builder
+         */
+        public Builder jvmFlag(String flag) {
+            jvmFlags.add(Objects.requireNonNull(flag, "flag"));
+            return this;
+        }
+
+        /**
+         * The maximum heap of the {@code bin/neo4j-admin} launcher's JVM (default {@code 512m}).
+         *
+         * @param value e.g. {@code 1g}, or {@code null} for the JVM's default maximum heap (no {@code -Xmx})
+         * @return this builder
+         */
+        public Builder adminHeap(String value) {
+            this.adminHeap = value;
+            return this;
+        }
+
+        /**
+         * How long {@link Neo4jServerProcess#start()} waits for the server to log {@code Started.}
+         * (default 4 minutes), and how long {@link Neo4jServerProcess#stop()} waits for it to exit
+         * before it kills it (default 2 minutes; a large store takes longer to check-point on shutdown).
+         *
+         * @param start the start timeout
+         * @param stop  the stop timeout
+         * @return this builder
+         */
+        public Builder timeouts(Duration start, Duration stop) {
+            this.startTimeout = Objects.requireNonNull(start, "start");
+            this.stopTimeout = Objects.requireNonNull(stop, "stop");
+            return this;
+        }
+
+        /**
          * Creates the home (the server is not started).
          *
          * @return the server
@@ -401,10 +491,15 @@ public final class Neo4jServerProcess implements AutoCloseable {
             try (ServerSocket socket = new ServerSocket(0)) {
                 port = socket.getLocalPort();
             }
-            for (String dir : List.of("bin", "conf", "data", "logs", "run", "plugins", "import")) {
+            for (String dir : List.of("bin", "conf", "data", "logs", "run", "import")) {
                 Files.createDirectories(home.resolve(dir));
             }
             Files.createSymbolicLink(home.resolve("lib"), lib.toAbsolutePath());
+            if (plugins != null) {
+                Files.createSymbolicLink(home.resolve("plugins"), plugins.toAbsolutePath());
+            } else {
+                Files.createDirectories(home.resolve("plugins"));
+            }
             List<String> conf = new ArrayList<>(List.of(
                     "server.default_listen_address=127.0.0.1",
                     "server.bolt.listen_address=127.0.0.1:" + port,
@@ -421,7 +516,14 @@ public final class Neo4jServerProcess implements AutoCloseable {
             settings.forEach((k, v) -> conf.add(k + "=" + v));
             conf.add("");
             Files.writeString(home.resolve("conf/neo4j.conf"), String.join("\n", conf), StandardCharsets.UTF_8);
-            Neo4jServerProcess server = new Neo4jServerProcess(home, java, version, port, heap);
+            Neo4jServerProcess server = new Neo4jServerProcess(this, java, version, port);
+            List<String> exec = new ArrayList<>(List.of("exec", "\"" + java.resolve("bin/java") + "\""));
+            if (adminHeap != null) {
+                exec.add("-Xmx" + adminHeap);
+            }
+            exec.addAll(server.jvmFlags());
+            exec.addAll(List.of("-cp", "\"$NEO4J_HOME/lib/*\"", "org.neo4j.server.startup.Neo4jAdminCommand",
+                    "\"$@\""));
             Path launcher = server.adminLauncher();
             Files.writeString(launcher, String.join("\n",
                     "#!/bin/sh",
@@ -429,8 +531,7 @@ public final class Neo4jServerProcess implements AutoCloseable {
                     "NEO4J_HOME=\"$(cd \"$(dirname \"$0\")/..\" && pwd)\"",
                     "NEO4J_CONF=\"$NEO4J_HOME/conf\"",
                     "export NEO4J_HOME NEO4J_CONF",
-                    "exec \"" + java.resolve("bin/java") + "\" -Xmx512m " + String.join(" ", server.jvmFlags())
-                            + " -cp \"$NEO4J_HOME/lib/*\" org.neo4j.server.startup.Neo4jAdminCommand \"$@\"",
+                    String.join(" ", exec),
                     ""), StandardCharsets.UTF_8);
             if (!launcher.toFile().setExecutable(true)) {
                 throw new IOException("cannot make " + launcher + " executable");

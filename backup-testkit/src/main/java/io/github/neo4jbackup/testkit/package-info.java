@@ -13,7 +13,8 @@
  * <p>{@link io.github.neo4jbackup.testkit.Neo4jServerProcess} runs a real Neo4j Community server
  * (5.x, or a calendar version such as 2026.08.1 on a Java 21+ JDK that
  * {@link io.github.neo4jbackup.testkit.JavaHomes} finds) as a separate process from jars a build
- * copied out of Maven Central, with a generated {@code bin/neo4j-admin}.
+ * copied out of Maven Central, with a generated {@code bin/neo4j-admin} and, optionally, a linked
+ * plugins folder (APOC for the benchmarks' end-to-end suite).
  *
  * <p>This module depends on JUnit Jupiter and AssertJ at compile scope; add it with
  * {@code <scope>test</scope>}.

@@ -4,6 +4,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.github.neo4jbackup.core.spi.GraphCounts;
 import io.github.neo4jbackup.export.cypher.restore.TargetDatabase;
+import io.github.neo4jbackup.testkit.Neo4jServerProcess;
 import org.neo4j.driver.AuthTokens;
 import org.neo4j.driver.Config;
 import org.neo4j.driver.Driver;
@@ -97,7 +98,7 @@ public final class EndToEndSuite {
         deleteTree(settings.work());
         Files.createDirectories(settings.work());
         List<SizeResult> results = new ArrayList<>();
-        try (Neo4jServerProcess srv = Neo4jServerProcess.create(settings.work().resolve("neo4j"), settings.programs(),
+        try (Neo4jServerProcess srv = SuiteServer.create(settings.work().resolve("neo4j"), settings.programs(),
                 settings.neo4jHeap(), settings.pageCache());
              S3Server s3server = S3Server.start(settings.work().resolve("s3"))) {
             this.server = srv;
