@@ -23,7 +23,8 @@ import java.util.Map;
  *
  * <ul>
  *   <li>STRING, INTEGER, BOOLEAN: plain JSON string, integer, {@code true}/{@code false};</li>
- *   <li>FLOAT: a JSON number that always has a fraction or an exponent ({@link Double#toString});
+ *   <li>FLOAT: a JSON number that always has a fraction or an exponent, the shortest that parses back
+ *       to the same double ({@link DecimalText});
  *       NaN and the infinities as {@code {"float":"NaN"}} ({@code "NaN:<16 hex digits>"} for a NaN
  *       with other bits);</li>
  *   <li>everything else as an object with one member naming the type: {@code bytes}, {@code date},
@@ -116,7 +117,7 @@ final class ValueCodec {
         } else if (T_FLOAT.equals(type)) {
             double d = v.asDouble();
             if (Double.isFinite(d)) {
-                sb.append(d);
+                DecimalText.append(sb, d);
             } else {
                 sb.append("{\"" + FLOAT + "\":");
                 writeDouble(sb, d);
@@ -246,8 +247,8 @@ final class ValueCodec {
 
     /**
      * A list of floats that are all exact 32-bit floats: {@code {"list<float32>":[0.1,..]}} with
-     * {@link Float#toString(float)} for finite elements (the shortest decimal that parses back to
-     * the same float), the strings of {@link #writeDouble} for the others.
+     * the shortest decimal that parses back to the same float for finite elements ({@link DecimalText}),
+     * the strings of {@link #writeDouble} for the others.
      */
     static void writeFloat32List(StringBuilder sb, Value list) {
         sb.append("{\"" + FLOAT32_LIST + "\":[");
@@ -262,7 +263,7 @@ final class ValueCodec {
                 if ((double) f != d) {
                     throw new IllegalArgumentException("element " + i + " (" + d + ") is not a 32-bit float");
                 }
-                sb.append(f);
+                DecimalText.append(sb, f);
             } else {
                 writeDouble(sb, d);
             }
@@ -273,7 +274,7 @@ final class ValueCodec {
     /** A finite double as a JSON number (always with '.' or 'E'); the others as strings. */
     static void writeDouble(StringBuilder sb, double d) {
         if (Double.isFinite(d)) {
-            sb.append(d);
+            DecimalText.append(sb, d);
         } else if (d == Double.POSITIVE_INFINITY) {
             sb.append("\"Infinity\"");
         } else if (d == Double.NEGATIVE_INFINITY) {
@@ -437,7 +438,7 @@ final class ValueCodec {
             } else {
                 String token = in.numberToken();
                 try {
-                    float f = Float.parseFloat(token);
+                    float f = DecimalText.parseFloat(token);
                     if (!Float.isFinite(f)) {
                         throw in.error("float32 " + token + " is out of the 32-bit range");
                     }
@@ -609,7 +610,7 @@ final class ValueCodec {
 
     private static double parseDouble(JsonLine in, String token) throws GraphFormatException {
         try {
-            return Double.parseDouble(token);
+            return DecimalText.parseDouble(token);
         } catch (NumberFormatException e) {
             throw in.error("invalid float " + token);
         }
