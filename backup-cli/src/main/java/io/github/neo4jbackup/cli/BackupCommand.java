@@ -159,7 +159,9 @@ final class BackupCommand extends AbstractCommand {
             }
         }
         java.time.Clock clock = java.time.Clock.systemUTC();
-        ServiceMetrics metrics = new ServiceMetrics(clock);
+        java.nio.file.Path metricsFile = notify.metricsFile(ctx());
+        // the metrics registry only when a file asks for it: building it costs a tenth of a second at start
+        ServiceMetrics metrics = metricsFile == null ? null : new ServiceMetrics(clock);
         try (Notifier notifier = notify.open(ctx(), true, clock); Resources res = new Resources(ctx())) {
             List<String> names;
             try {
@@ -176,7 +178,8 @@ final class BackupCommand extends AbstractCommand {
                     Done done;
                     notifier.beginRun();
                     try {
-                        done = backupOnce(res, List.of(notifier, metrics.listener()), ctx().interactive(), db);
+                        done = backupOnce(res, metrics == null ? List.of(notifier) : List.of(notifier, metrics.listener()),
+                                ctx().interactive(), db);
                         if (engine == BackupEngine.auto && resolvedEngine != null) {
                             say("--engine auto: using " + resolvedEngine + " for database '" + db + "'");
                         }
@@ -210,7 +213,7 @@ final class BackupCommand extends AbstractCommand {
                     worst = Math.max(worst, done.exitCode());
                 }
             } finally {
-                NotifyOptions.writeMetrics(metrics, notify.metricsFile(ctx()), ctx());
+                NotifyOptions.writeMetrics(metrics, metricsFile, ctx());
             }
             if (json) {
                 if (names.size() == 1) {
