@@ -276,6 +276,22 @@ public final class Neo4jServerProcess implements AutoCloseable {
     }
 
     /**
+     * The CPU time the running server process has used since it started (all its threads), as the
+     * operating system reports it; empty when the server does not run or the platform does not say.
+     * The difference of two readings is the server's CPU time between them: divided by the machine's
+     * cores, a lower bound on their wall time that no client can go below.
+     *
+     * @return the CPU time so far, or empty
+     */
+    public Optional<Duration> cpuTime() {
+        Process p = server;
+        if (p == null || !p.isAlive()) {
+            return Optional.empty();
+        }
+        return p.toHandle().info().totalCpuDuration();
+    }
+
+    /**
      * The argument vector that runs this home's {@code bin/neo4j-admin} with {@code args}, for a
      * caller that runs the process itself.
      *

@@ -54,6 +54,8 @@ public final class EndToEndSuite {
     private final Map<String, String> replayRateSource = new HashMap<>();
     /** Per size: step id to the phases its {@code --json} result reported (seconds, in order). */
     private Map<String, Map<String, Double>> phases = new LinkedHashMap<>();
+    /** Per size: step id to the server's CPU time during the step (seconds). */
+    private Map<String, Double> serverCpu = new LinkedHashMap<>();
     private Neo4jServerProcess server;
     private Driver driver;
     private S3Server s3;
@@ -164,6 +166,7 @@ public final class EndToEndSuite {
         Expected exp = new Expected(expected, indexes);
         List<Step> steps = new ArrayList<>();
         phases = new LinkedHashMap<>();
+        serverCpu = new LinkedHashMap<>();
 
         // online backups: the command line (driver and APOC engines, local and S3), then the APOC baseline
         steps.add(backup("backup.driver.local", "driver engine, zstd → local", "driver", local(dir, "driver"), logs));
@@ -244,7 +247,7 @@ public final class EndToEndSuite {
         }
         return new SizeResult(label, expected.nodes(), expected.relationships(), graph.embeddings(), storeBytes,
                 generate, loadBefore + " at the start, " + Report.loadAverage() + " at the end", List.copyOf(steps),
-                Map.copyOf(phases));
+                Map.copyOf(phases), Map.copyOf(serverCpu));
     }
 
     /** What a restore must bring back. */
@@ -295,7 +298,9 @@ public final class EndToEndSuite {
         }
         List<String> cmd = ChildProcess.javaCommand(logs, id, settings.baselineHeap());
         cmd.addAll(List.of("-cp", settings.classpath(), ApocRawExport.class.getName(), server.boltUri(), DB, file.toString()));
+        double cpu = serverCpuSeconds();
         ChildProcess.Outcome o = ChildProcess.run(logs, id, cmd, Map.of(), STEP_LIMIT);
+        recordServerCpu(id, cpu);
         long bytes = Files.exists(file) ? Files.size(file) : -1;
         return new Step(id, "APOC stream export → file (no compression, no upload)", true, status(o), o.seconds(), -1,
                 settings.baselineHeap(), o.heap(), bytes, bytes, o.ok() ? "every row read; " + lastLine(o.stdoutText())
@@ -358,6 +363,7 @@ public final class EndToEndSuite {
         List<String> cmd = ChildProcess.javaCommand(logs, id, settings.baselineHeap());
         cmd.addAll(List.of("-cp", settings.programs().resolve("cypher-shell") + "/*", "org.neo4j.shell.Main",
                 "-a", server.boltUri(), "--non-interactive", "--format", "plain", "-f", apocFile.toString()));
+        double cpu = serverCpuSeconds();
         ChildProcess.Outcome o = ChildProcess.run(logs, id, cmd, Map.of(), settings.budget());
         if (o.timedOut()) {
             return timedOut(id, title, true, o, exp, settings.baselineHeap());
@@ -370,6 +376,7 @@ public final class EndToEndSuite {
         long t = System.nanoTime();
         String check = check(exp, 3600);
         double await = (System.nanoTime() - t) / 1e9;
+        recordServerCpu(id, cpu);
         double seconds = o.seconds() + await;
         rememberRate(id, exp.entities() / seconds, exp.entities());
         return new Step(id, title, true, check.startsWith("MISMATCH") ? Step.Status.FAILED : Step.Status.OK, seconds, -1,
@@ -507,10 +514,25 @@ public final class EndToEndSuite {
             cmd.addAll(List.of("--s3-endpoint", s3.endpoint(), "--s3-path-style"));
         }
         log("run " + id);
+        double cpu = serverCpuSeconds();
         ChildProcess.Outcome o = ChildProcess.run(logs, id, cmd, Map.of("AWS_ACCESS_KEY_ID", S3Server.ACCESS_KEY,
                 "AWS_SECRET_ACCESS_KEY", S3Server.SECRET_KEY, "AWS_REGION", "us-east-1"), limit);
+        recordServerCpu(id, cpu);
         log(String.format(Locale.ROOT, "  %s: %s in %.1f s", id, o.ok() ? "ok" : o.failure(), o.seconds()));
         return o;
+    }
+
+    /** The server's CPU time so far in seconds, or -1 when it does not run or the platform does not say. */
+    private double serverCpuSeconds() {
+        return server.cpuTime().map(d -> d.toNanos() / 1e9).orElse(-1.0);
+    }
+
+    /** Records the server's CPU time since {@code before} for a step, when both readings exist (same process). */
+    private void recordServerCpu(String id, double before) {
+        double after = serverCpuSeconds();
+        if (before >= 0 && after >= before) {
+            serverCpu.put(id, after - before);
+        }
     }
 
     private ChildProcess.Outcome admin(String id, Path logs, String... args) throws Exception {

@@ -16,9 +16,12 @@ import java.util.Map;
  * @param steps          the measured steps in the order they ran
  * @param phases         per step id, the phases of a restore as its {@code --json} result reported them (seconds,
  *                       in the order they ran); steps that report none are absent
+ * @param serverCpu      per step id, the Neo4j server process's CPU time during the step (seconds); steps that
+ *                       ran with the server stopped, or where the platform does not report it, are absent
  */
 public record SizeResult(String label, long nodes, long relationships, long embeddings, long storeBytes,
-                         double generateSeconds, String load, List<Step> steps, Map<String, Map<String, Double>> phases) {
+                         double generateSeconds, String load, List<Step> steps, Map<String, Map<String, Double>> phases,
+                         Map<String, Double> serverCpu) {
 
     /** @return nodes plus relationships */
     public long entities() {

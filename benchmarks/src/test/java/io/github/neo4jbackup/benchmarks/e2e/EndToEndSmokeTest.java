@@ -35,7 +35,11 @@ class EndToEndSmokeTest {
                 .allSatisfy(step -> assertThat(step.storedBytes()).as(step.id()).isPositive());
         assertThat(smoke.steps()).filteredOn(step -> !step.baseline() && step.xmx() != null)
                 .allSatisfy(step -> assertThat(step.heap()).as(step.id() + " heap").isNotNull());
+        // the server's CPU time is measured around every step that runs against the running server
+        assertThat(smoke.serverCpu()).containsKeys("backup.driver.local", "restore.driver.local",
+                "baseline.apoc-export", "baseline.cypher-shell").doesNotContainKey("restore.admin.local");
+        assertThat(smoke.serverCpu().get("restore.driver.local")).isPositive();
         String report = Files.readString(settings.results());
-        assertThat(report).contains("## smoke:", "### Backup", "### Restore", "## Summary");
+        assertThat(report).contains("## smoke:", "### Backup", "### Restore", "### Server CPU", "## Summary");
     }
 }
