@@ -11,7 +11,6 @@ import io.github.neo4jbackup.core.hook.BackupHooks;
 import io.github.neo4jbackup.core.retention.RetentionPolicy;
 import io.github.neo4jbackup.core.spi.BackupSource;
 import io.github.neo4jbackup.core.spi.StorageTarget;
-import io.github.neo4jbackup.core.transform.Compression;
 import io.github.neo4jbackup.export.admin.AdminDumpSource;
 import io.github.neo4jbackup.export.cypher.apoc.ApocCypherSource;
 import io.github.neo4jbackup.export.cypher.driver.DriverExportSource;
@@ -70,6 +69,10 @@ final class BackupCommand extends AbstractCommand {
 
     @Option(names = "--level", paramLabel = "N", description = "Compression level (zstd 1-22, gzip 1-9).")
     Integer level;
+
+    @Option(names = "--zstd-workers", paramLabel = "N", description = "Background threads for zstd compression (0"
+            + " compresses on the exporting thread; default: 1 when the machine has 2 or more cores, else 0).")
+    Integer zstdWorkers;
 
     @Mixin
     Options.Retention retention;
@@ -425,21 +428,7 @@ final class BackupCommand extends AbstractCommand {
     }
 
     private java.util.Optional<io.github.neo4jbackup.core.spi.Transformer> compression() {
-        try {
-            switch (compress) {
-                case none:
-                    if (level != null) {
-                        throw CliException.usage("--level needs --compress zstd or gzip");
-                    }
-                    return java.util.Optional.empty();
-                case gzip:
-                    return java.util.Optional.of(level == null ? Compression.gzip() : Compression.gzip(level));
-                default:
-                    return java.util.Optional.of(level == null ? Compression.zstd() : Compression.zstd(level));
-            }
-        } catch (InvalidInputException | IllegalArgumentException e) {
-            throw CliException.usage("--level " + level + ": " + e.getMessage(), e);
-        }
+        return Compressions.of(compress.name(), level, zstdWorkers);
     }
 
     private void hook(BackupPipeline.Builder b) {

@@ -6,7 +6,6 @@ import io.github.neo4jbackup.core.InvalidInputException;
 import io.github.neo4jbackup.core.VerifyLevel;
 import io.github.neo4jbackup.core.spi.StorageTarget;
 import io.github.neo4jbackup.core.spi.Transformer;
-import io.github.neo4jbackup.core.transform.Compression;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
@@ -58,6 +57,10 @@ final class ImportCommand extends AbstractCommand {
 
     @Option(names = "--level", paramLabel = "N", description = "Compression level (zstd 1-22, gzip 1-9).")
     Integer level;
+
+    @Option(names = "--zstd-workers", paramLabel = "N", description = "Background threads for zstd compression (0"
+            + " compresses on the exporting thread; default: 1 when the machine has 2 or more cores, else 0).")
+    Integer zstdWorkers;
 
     @Option(names = "--age-recipient", paramLabel = "KEY",
             description = "Encrypt with age to this X25519 public key (age1...) or recipients file (repeatable).")
@@ -129,20 +132,6 @@ final class ImportCommand extends AbstractCommand {
     }
 
     private Optional<Transformer> compression() {
-        try {
-            switch (compress) {
-                case none:
-                    if (level != null) {
-                        throw CliException.usage("--level needs --compress zstd or gzip");
-                    }
-                    return Optional.empty();
-                case gzip:
-                    return Optional.of(level == null ? Compression.gzip() : Compression.gzip(level));
-                default:
-                    return Optional.of(level == null ? Compression.zstd() : Compression.zstd(level));
-            }
-        } catch (InvalidInputException | IllegalArgumentException e) {
-            throw CliException.usage("--level " + level + ": " + e.getMessage(), e);
-        }
+        return Compressions.of(compress.name(), level, zstdWorkers);
     }
 }

@@ -44,6 +44,7 @@ final class ServiceEnvironment implements CommandLine.IDefaultValueProvider {
         m.put("--s3-sse", "S3_SSE");
         m.put("--compress", "BACKUP_COMPRESSION");
         m.put("--level", "BACKUP_COMPRESSION_LEVEL");
+        m.put("--zstd-workers", "BACKUP_ZSTD_WORKERS");
         m.put("--keep-last", "BACKUP_KEEP_LAST");
         m.put("--keep-within", "BACKUP_KEEP_WITHIN");
         m.put("--keep-daily", "BACKUP_KEEP_DAILY");

@@ -224,6 +224,28 @@ class CliCommandsTest {
     }
 
     @Test
+    void zstdCompressesOnTheGivenWorkersAndOnOneByDefaultWhenThereAreTwoCores() {
+        smallGraph();
+        String repo = dir.resolve("zstd").toString();
+        CliRun two = run("backup", "--engine", "driver", "--to", repo, "--zstd-workers", "2", "--json");
+        assertThat(two.exitCode()).as(two.toString()).isZero();
+        JsonNode transformer = two.json().get("manifest").get("transformers").get(0);
+        assertThat(transformer.get("id").asText()).isEqualTo("zstd");
+        assertThat(transformer.get("parameters").get("workers").asText()).isEqualTo("2");
+
+        CliRun defaults = run("backup", "--engine", "driver", "--to", dir.resolve("zstd-default").toString(), "--json");
+        assertThat(defaults.exitCode()).as(defaults.toString()).isZero();
+        assertThat(defaults.json().get("manifest").get("transformers").get(0).get("parameters").get("workers").asText())
+                .isEqualTo(Runtime.getRuntime().availableProcessors() >= 2 ? "1" : "0");
+
+        // what the workers wrote reads back: the whole backup restores and matches
+        CliRun verify = run("verify", "--from", repo, "--id", two.json().get("id").asText(), "--restore-into",
+                scratch.boltUri().toString(), "--json");
+        assertThat(verify.exitCode()).as(verify.toString()).isZero();
+        assertThat(nodes(scratch)).isEqualTo(nodes(server));
+    }
+
+    @Test
     void s3RoundTrip() {
         smallGraph();
         String bucket = s3.newBucket("cli");
@@ -333,6 +355,9 @@ class CliCommandsTest {
                 new String[] {"backup", "--engine", "driver", "--to", repo, "--bogus"},
                 new String[] {"backup", "--engine", "nope", "--to", repo},
                 new String[] {"backup", "--engine", "driver", "--to", repo, "--compress", "lz4"},
+                new String[] {"backup", "--engine", "driver", "--to", repo, "--compress", "gzip", "--zstd-workers", "1"},
+                new String[] {"backup", "--engine", "driver", "--to", repo, "--zstd-workers", "-1"},
+                new String[] {"backup", "--engine", "driver", "--to", repo, "--zstd-workers", "201"},
                 new String[] {"backup", "--engine", "driver", "--to", repo, "--keep-within", "soon"},
                 new String[] {"backup", "--engine", "driver", "--to", repo, "--label", "novalue"},
                 new String[] {"backup", "--engine", "driver", "--to", repo, "--password-env", "NOT_SET_ANYWHERE"},
@@ -357,6 +382,11 @@ class CliCommandsTest {
         CliRun json = run("backup", "--to", repo, "--json");
         assertThat(json.json().get("exitCode").asInt()).isEqualTo(2);
         assertThat(json.json().get("error").asText()).contains("--engine");
+        CliRun workers = run("backup", "--engine", "driver", "--to", repo, "--zstd-workers", "201", "--json");
+        assertThat(workers.json().get("error").asText()).contains("--zstd-workers 201");
+        CliRun gzipWorkers = run("backup", "--engine", "driver", "--to", repo, "--compress", "gzip", "--zstd-workers", "1",
+                "--json");
+        assertThat(gzipWorkers.json().get("error").asText()).contains("--zstd-workers needs --compress zstd");
     }
 
     @Test
